@@ -1,0 +1,235 @@
+//! Raw bytes to text: charset from the BOM, the content type, an HTML meta tag, a UTF-16
+//! pattern, UTF-8 validity, or statistical sniffing (chardetng), in that order.
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+use super::error::AnalysisError;
+
+/// Whether a document is markup or plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Html,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub format: Format,
+    /// The charset used, e.g. "UTF-8", "windows-1258".
+    pub encoding: &'static str,
+}
+
+/// Decodes raw bytes. `content_type` may be empty ("sniff everything").
+pub fn decode(raw: &[u8], content_type: &str) -> Result<Decoded, AnalysisError> {
+    let (mime, declared) = parse_content_type(content_type);
+    let declared = match declared {
+        Some(label) => Some(
+            Encoding::for_label(label.as_bytes())
+                .ok_or_else(|| AnalysisError::UnknownCharset(label.to_string()))?,
+        ),
+        None => None,
+    };
+    let (encoding, bom_len) = match Encoding::for_bom(raw) {
+        Some((enc, len)) => (enc, len),
+        None => (pick_encoding(raw, declared, &mime), 0),
+    };
+    let body = &raw[bom_len..];
+    let (text, _had_errors) = encoding.decode_without_bom_handling(body);
+    let text = text.into_owned();
+    if looks_binary(&text) {
+        return Err(AnalysisError::Binary(format!(
+            "decoded as {} it is mostly control characters",
+            encoding.name()
+        )));
+    }
+    let format = match mime.as_str() {
+        "text/html" | "application/xhtml+xml" => Format::Html,
+        "text/plain" => Format::Text,
+        _ => sniff_format(&text),
+    };
+    Ok(Decoded {
+        text,
+        format,
+        encoding: encoding.name(),
+    })
+}
+
+fn pick_encoding(
+    raw: &[u8],
+    declared: Option<&'static Encoding>,
+    mime: &str,
+) -> &'static Encoding {
+    if let Some(utf16) = utf16_without_bom(raw) {
+        return utf16;
+    }
+    // A declaration of UTF-8 that the bytes contradict is a wrong declaration: sniff instead.
+    let utf8_ok = std::str::from_utf8(raw).is_ok();
+    match declared {
+        Some(enc) if enc != UTF_8 => return enc,
+        Some(_) if utf8_ok => return UTF_8,
+        _ => {}
+    }
+    if mime != "text/plain" {
+        if let Some(enc) = meta_charset(raw) {
+            if enc != UTF_8 || utf8_ok {
+                return enc;
+            }
+        }
+    }
+    if utf8_ok {
+        return UTF_8;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(&raw[..raw.len().min(64 * 1024)], raw.len() <= 64 * 1024);
+    detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// UTF-16 text without a BOM shows NUL bytes in every other position (ASCII-range characters).
+fn utf16_without_bom(raw: &[u8]) -> Option<&'static Encoding> {
+    let sample = &raw[..raw.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if odd_nul * 10 >= pairs * 3 && even_nul * 20 < pairs {
+        Some(UTF_16LE)
+    } else if even_nul * 10 >= pairs * 3 && odd_nul * 20 < pairs {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Text where over a tenth of the characters are control characters (other than whitespace)
+/// or replacement characters is not a document.
+fn looks_binary(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars().take(64 * 1024) {
+        total += 1;
+        if (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || c == '\u{fffd}' {
+            bad += 1;
+        }
+    }
+    total >= 16 && bad * 10 > total
+}
+
+/// ("text/html", Some("windows-1258")) from "text/html; charset=windows-1258".
+fn parse_content_type(ct: &str) -> (String, Option<String>) {
+    let mut parts = ct.split(';');
+    let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let charset = parts.find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches(['"', '\'']).to_string())
+    });
+    (mime, charset.filter(|c| !c.is_empty()))
+}
+
+/// The HTML prescan, simplified: a `charset=` inside a `<meta` tag in the first 2 KiB.
+fn meta_charset(raw: &[u8]) -> Option<&'static Encoding> {
+    let head = &raw[..raw.len().min(2048)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(pos) = find(&lower[from..], b"<meta") {
+        let tag_start = from + pos;
+        let tag_end = find(&lower[tag_start..], b">").map_or(lower.len(), |e| tag_start + e);
+        let tag = &lower[tag_start..tag_end];
+        if let Some(c) = find(tag, b"charset") {
+            let rest = &tag[c + 7..];
+            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+            if let Some(rest) = rest.strip_prefix(b"=") {
+                let rest: &[u8] = rest.trim_ascii_start();
+                let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+                let rest = rest.strip_prefix(b"'").unwrap_or(rest);
+                let end = rest
+                    .iter()
+                    .position(|b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>'))
+                    .unwrap_or(rest.len());
+                if let Some(enc) = Encoding::for_label(&rest[..end]) {
+                    // A meta tag claiming UTF-16 is read as UTF-8 (HTML spec).
+                    return Some(if enc == UTF_16LE || enc == UTF_16BE {
+                        UTF_8
+                    } else {
+                        enc
+                    });
+                }
+            }
+        }
+        from = tag_end;
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Markup if the first non-blank character opens a tag and an HTML-ish tag appears early.
+pub fn sniff_format(text: &str) -> Format {
+    let head: String = text
+        .trim_start()
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let markers = ["<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<meta", "<title"];
+    if head.starts_with('<') && markers.iter().any(|m| head.contains(m)) {
+        Format::Html
+    } else {
+        Format::Text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_windows_1258_decodes() {
+        // "Hà Nội" in windows-1258: H, a + combining grave (0xCC), space, N, ô (0xD4 lower=0xF4), i + dot below (0xF2)
+        let (bytes, _, _) = encoding_rs::WINDOWS_1258.encode("Hà Nô\u{323}i");
+        let d = decode(&bytes, "text/plain; charset=windows-1258").unwrap();
+        assert_eq!(d.encoding, "windows-1258");
+        use unicode_normalization::UnicodeNormalization;
+        assert_eq!(d.text.nfc().collect::<String>(), "Hà Nội");
+        assert_eq!(d.format, Format::Text);
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let text = "<html><body>Xin chào Việt Nam</body></html>";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let d = decode(&le, "").unwrap();
+        assert_eq!(d.text, text);
+        assert_eq!(d.format, Format::Html);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
+        assert_eq!(decode(&be, "").unwrap().text, text);
+    }
+
+    #[test]
+    fn meta_charset_and_wrong_declaration() {
+        let (body, _, _) = encoding_rs::WINDOWS_1258.encode("Tin tức hôm nay về kinh tế");
+        let mut page = b"<html><head><meta charset=\"windows-1258\"></head><body>".to_vec();
+        page.extend_from_slice(&body);
+        let d = decode(&page, "text/html").unwrap();
+        assert_eq!(d.encoding, "windows-1258");
+        // Declared UTF-8 but the bytes are not: sniffed instead of mangled.
+        let d = decode(&page, "text/html; charset=utf-8").unwrap();
+        assert_eq!(d.encoding, "windows-1258");
+    }
+
+    #[test]
+    fn binary_and_unknown_charset_are_errors() {
+        let junk: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 32) as u8).collect();
+        assert!(matches!(decode(&junk, ""), Err(AnalysisError::Binary(_))));
+        assert!(matches!(
+            decode(b"abc", "text/plain; charset=klingon"),
+            Err(AnalysisError::UnknownCharset(_))
+        ));
+    }
+}

@@ -1,0 +1,146 @@
+//! Boilerplate removal: the article's title, main text and metadata from an HTML page or a
+//! plain-text page dump.
+pub mod html;
+pub mod text_dump;
+
+/// One piece of the page as the extractor classified it. Kept blocks have offsets into
+/// `Extracted::text`; removed blocks carry their own text and a reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub kept: bool,
+    /// Byte range into `Extracted::text` (kept blocks only).
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Title,
+    Lead,
+    Body,
+    Heading,
+    List,
+    Table,
+    Caption,
+    Byline,
+    Source,
+    Related,
+    Nav,
+    Widget,
+    Counter,
+    Spam,
+    Boilerplate,
+}
+
+impl BlockKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockKind::Title => "title",
+            BlockKind::Lead => "lead",
+            BlockKind::Body => "body",
+            BlockKind::Heading => "heading",
+            BlockKind::List => "list",
+            BlockKind::Table => "table",
+            BlockKind::Caption => "caption",
+            BlockKind::Byline => "byline",
+            BlockKind::Source => "source",
+            BlockKind::Related => "related",
+            BlockKind::Nav => "nav",
+            BlockKind::Widget => "widget",
+            BlockKind::Counter => "counter",
+            BlockKind::Spam => "spam",
+            BlockKind::Boilerplate => "boilerplate",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
+    pub author: Option<String>,
+    /// ISO 8601 as the page gave it, or built from a Vietnamese "dd/mm/yyyy hh:mm" line.
+    pub published: Option<String>,
+    pub source_credits: Vec<String>,
+    pub canonical_url: Option<String>,
+    pub language: Option<String>,
+    pub description: Option<String>,
+    pub site_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    pub title: String,
+    /// Main text: the title first, then the paragraphs, separated by '\n'. NFC.
+    pub text: String,
+    pub blocks: Vec<Block>,
+    pub metadata: Metadata,
+}
+
+/// Assembles kept paragraphs into the main text, recording each block's range.
+#[derive(Default)]
+pub(crate) struct Builder {
+    out: Extracted,
+}
+
+impl Builder {
+    pub fn keep(&mut self, kind: BlockKind, text: &str) {
+        let text = crate::analysis::normalize::nfc(text.trim());
+        if text.is_empty() {
+            return;
+        }
+        if !self.out.text.is_empty() {
+            self.out.text.push('\n');
+        }
+        let start = self.out.text.len();
+        self.out.text.push_str(&text);
+        let end = self.out.text.len();
+        self.out.blocks.push(Block { kind, kept: true, range: start..end, text: String::new(), reason: "" });
+    }
+
+    pub fn drop(&mut self, kind: BlockKind, text: &str, reason: &'static str) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        self.out.blocks.push(Block { kind, kept: false, range: 0..0, text: text.to_string(), reason });
+    }
+
+    pub fn finish(mut self, title: String, metadata: Metadata, include_removed: bool) -> Extracted {
+        if !include_removed {
+            self.out.blocks.retain(|b| b.kept);
+        }
+        self.out.title = crate::analysis::normalize::nfc(title.trim()).into_owned();
+        self.out.metadata = metadata;
+        self.out
+    }
+}
+
+/// "06/11/2024 14:14" or "06/11/2024" anywhere in a line -> "2024-11-06T14:14:00" / "2024-11-06".
+pub fn vietnamese_timestamp(line: &str) -> Option<String> {
+    let bytes = line.as_bytes();
+    for (i, _) in line.char_indices() {
+        if i > 0 && bytes[i - 1].is_ascii_digit() {
+            continue;
+        }
+        let rest = &line[i..];
+        let Some(date) = rest.get(..10) else { continue };
+        let d = date.as_bytes();
+        let ok = d[0].is_ascii_digit() && d[1].is_ascii_digit() && d[2] == b'/' && d[3].is_ascii_digit() && d[4].is_ascii_digit() && d[5] == b'/' && d[6..].iter().all(u8::is_ascii_digit);
+        if !ok {
+            continue;
+        }
+        let (day, month, year) = (&date[0..2], &date[3..5], &date[6..10]);
+        let (dn, mn): (u32, u32) = (day.parse().ok()?, month.parse().ok()?);
+        if !(1..=31).contains(&dn) || !(1..=12).contains(&mn) {
+            continue;
+        }
+        let time = rest[10..].trim_start_matches([' ', '-', '|', ',']);
+        let t = time.as_bytes();
+        if t.len() >= 5 && t[0].is_ascii_digit() && t[1].is_ascii_digit() && t[2] == b':' && t[3].is_ascii_digit() && t[4].is_ascii_digit() {
+            return Some(format!("{year}-{month}-{day}T{}:00", &time[..5]));
+        }
+        return Some(format!("{year}-{month}-{day}"));
+    }
+    None
+}

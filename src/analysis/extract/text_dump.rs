@@ -1,0 +1,196 @@
+//! Plain-text page dumps (what crawlers save): each line is classified as title, lead, body,
+//! caption, source credit, related link, navigation, widget or counter, by cues that hold on
+//! Vietnamese news pages. First version: ordered rules; a learned line classifier replaces it.
+use std::collections::HashMap;
+
+use super::{vietnamese_timestamp, BlockKind, Builder, Extracted, Metadata};
+
+/// Lines that open a block of related links or a widget: everything short after them is not
+/// article text.
+const RELATED_TRIGGERS: &[&str] = &[
+    "tin liên quan", "đọc thêm", "có thể bạn quan tâm", "nên xem", "tin khác", "tin cùng chuyên mục",
+    "xem thêm", "bài liên quan", "tin mới", "tin nổi bật", "video đang hot", "đọc nhiều",
+    "xem nhiều", "tin đọc nhiều", "bài viết liên quan",
+];
+
+const WIDGET_CUES: &[&str] = &[
+    "theo dõi", "phiên bản di động", "go top", "thống kê truy cập", "người trực tuyến",
+    "tổng lượt truy cập", "bình chọn", "đăng nhập", "đăng ký", "chia sẻ", "bình luận", "quảng cáo",
+    "liên hệ", "bản quyền", "copyright", "©", "hotline", "kết quả xổ số", "xổ số", "trang chủ",
+];
+
+pub fn extract(text: &str, include_removed: bool) -> Extracted {
+    let lines: Vec<&str> = text.lines().map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')).collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for l in &lines {
+        if !l.is_empty() {
+            *counts.entry(fold(l)).or_default() += 1;
+        }
+    }
+    let mut b = Builder::default();
+    let mut meta = Metadata::default();
+    let mut title = String::new();
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut in_related = false;
+    let mut body_seen = false;
+    let mut ended = false;
+    let mut title_done = false;
+    for (i, &line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let key = fold(line);
+        let words = line.split_whitespace().count();
+        let ends_sentence = line.ends_with(['.', '!', '?', '"', '”', ':', '…', ')']) && !line.ends_with(" |");
+        if ended {
+            b.drop(BlockKind::Boilerplate, line, "after the end of the article");
+            continue;
+        }
+        if !title_done {
+            title_done = true;
+            if words <= 40 && !ends_sentence {
+                title = line.to_string();
+                seen.insert(key, ());
+                b.keep(BlockKind::Title, line);
+                continue;
+            }
+        }
+        if seen.contains_key(&key) {
+            b.drop(BlockKind::Boilerplate, line, "repeats an earlier line");
+            continue;
+        }
+        seen.insert(key.clone(), ());
+        if meta.published.is_none() && words <= 8 {
+            if let Some(ts) = vietnamese_timestamp(line) {
+                meta.published = Some(ts);
+                b.drop(BlockKind::Byline, line, "timestamp line");
+                continue;
+            }
+        }
+        if let Some(credit) = source_credit(line) {
+            meta.source_credits.push(credit);
+            b.drop(BlockKind::Source, line, "source credit");
+            if body_seen {
+                ended = true;
+            }
+            continue;
+        }
+        if RELATED_TRIGGERS.iter().any(|t| key.starts_with(t)) && words <= 8 {
+            in_related = true;
+            b.drop(BlockKind::Related, line, "related-links heading");
+            continue;
+        }
+        if WIDGET_CUES.iter().any(|t| key.contains(t)) && words <= 12 {
+            b.drop(BlockKind::Widget, line, "widget or navigation cue");
+            continue;
+        }
+        if line.ends_with('|') || line.starts_with('|') || line.matches(" | ").count() >= 2 {
+            b.drop(BlockKind::Related, line, "'|' row of links");
+            continue;
+        }
+        if is_caption(&key) {
+            b.drop(BlockKind::Caption, line, "photo caption");
+            continue;
+        }
+        if is_counter(line) {
+            b.drop(BlockKind::Counter, line, "counter or number-only line");
+            continue;
+        }
+        if counts.get(&key).copied().unwrap_or(0) > 1 {
+            b.drop(BlockKind::Boilerplate, line, "duplicated on the page");
+            continue;
+        }
+        let long = words >= 12;
+        if in_related && !long {
+            b.drop(BlockKind::Related, line, "short line in a related-links block");
+            continue;
+        }
+        in_related = false;
+        // A short headline-like line with no final punctuation after the body started, followed
+        // by a paragraph, is a teaser for another article.
+        if body_seen && !ends_sentence && words <= 20 && next_is_teaser(&lines, i) {
+            in_related = true;
+            b.drop(BlockKind::Related, line, "headline of another article");
+            continue;
+        }
+        if !long && !ends_sentence && words <= 6 {
+            b.drop(BlockKind::Nav, line, "short line without punctuation");
+            continue;
+        }
+        let kind = if body_seen { BlockKind::Body } else { BlockKind::Lead };
+        body_seen = true;
+        b.keep(kind, line);
+    }
+    b.finish(title, meta, include_removed)
+}
+
+/// Case- and space-folded form for comparisons.
+fn fold(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn is_caption(key: &str) -> bool {
+    key.contains("(ảnh:") || key.contains("(ảnh :") || key.contains("(nguồn:") || key.starts_with("ảnh:") || key.contains("ảnh minh họa") || key.contains("ảnh minh hoạ") || key.contains("(video:")
+}
+
+fn is_counter(line: &str) -> bool {
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = line.chars().filter(|c| c.is_ascii_digit()).count();
+    letters == 0 || (digits >= letters && line.len() < 80)
+}
+
+/// "(TTXVN/Vietnam+)", "Theo Sputnik, TASS", "Nguồn: VnExpress" as a whole short line.
+fn source_credit(line: &str) -> Option<String> {
+    let words = line.split_whitespace().count();
+    if words > 8 {
+        return None;
+    }
+    let inner = line.trim_end_matches(['.', '/']).trim();
+    if let Some(x) = inner.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        if x.chars().next().is_some_and(char::is_uppercase) && !x.contains("Ảnh") {
+            return Some(x.trim().to_string());
+        }
+    }
+    let lower = inner.to_lowercase();
+    for prefix in ["theo ", "nguồn:", "nguồn "] {
+        if lower.starts_with(prefix) && !lower.starts_with("theo dõi") && words <= 6 {
+            return Some(inner[prefix.len()..].trim().to_string());
+        }
+    }
+    None
+}
+
+fn next_is_teaser(lines: &[&str], i: usize) -> bool {
+    lines[i + 1..]
+        .iter()
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| l.split_whitespace().count() >= 12 || vietnamese_timestamp(l).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "Mỹ và Đức tìm cách thúc đẩy viện trợ\n\nThủ tướng Đức ngày 8/1 kêu gọi các nước thành viên EU tăng cường hơn nữa nỗ lực viện trợ quân sự.\nMỹ và Đức tìm cách thúc đẩy viện trợ\n\nGiới chức cấp cao của chính quyền Mỹ cho biết nước này đang đẩy mạnh nỗ lực hỗ trợ tiếp cận thiết bị.\nHệ thống tên lửa khai hỏa trong một cuộc tập trận. (Ảnh: AFP/TTXVN)\nTin liên quan\nMỹ công bố gói viện trợ mới\n(TTXVN/Vietnam+)\n86 Go top\nThống kê truy cập\nTổng lượt truy cập: 87142882\n";
+
+    #[test]
+    fn keeps_article_drops_boilerplate() {
+        let x = extract(PAGE, true);
+        assert_eq!(x.title, "Mỹ và Đức tìm cách thúc đẩy viện trợ");
+        assert_eq!(
+            x.text,
+            "Mỹ và Đức tìm cách thúc đẩy viện trợ\nThủ tướng Đức ngày 8/1 kêu gọi các nước thành viên EU tăng cường hơn nữa nỗ lực viện trợ quân sự.\nGiới chức cấp cao của chính quyền Mỹ cho biết nước này đang đẩy mạnh nỗ lực hỗ trợ tiếp cận thiết bị."
+        );
+        assert_eq!(x.metadata.source_credits, ["TTXVN/Vietnam+"]);
+        let removed: Vec<_> = x.blocks.iter().filter(|b| !b.kept).map(|b| b.kind).collect();
+        assert!(removed.contains(&BlockKind::Caption));
+        assert!(removed.contains(&BlockKind::Related));
+    }
+
+    #[test]
+    fn timestamp_becomes_iso() {
+        assert_eq!(vietnamese_timestamp("Quốc tế 06/11/2024 14:14").as_deref(), Some("2024-11-06T14:14:00"));
+        assert_eq!(vietnamese_timestamp("Cập nhật 31/12/2023").as_deref(), Some("2023-12-31"));
+        assert_eq!(vietnamese_timestamp("ngày 31/8 tới"), None);
+    }
+}

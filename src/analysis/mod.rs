@@ -1,0 +1,16 @@
+//! The analysis core: pure, synchronous functions over text, one module per stage. Nothing
+//! here knows about tokio or tonic.
+pub mod cancel;
+pub mod decode;
+pub mod entities;
+pub mod error;
+pub mod extract;
+pub mod lexicon;
+pub mod normalize;
+pub mod pipeline;
+pub mod segment;
+pub mod sentence;
+
+pub use cancel::Cancel;
+pub use error::AnalysisError;
+pub use pipeline::{Analysis, Content, Options, Pipeline, Stages};

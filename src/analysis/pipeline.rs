@@ -1,0 +1,214 @@
+//! The whole analysis of one document: decode -> extract -> (normalize) -> sentences -> words ->
+//! entities. Pure and synchronous; the service schedules it and maps its errors.
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use super::cancel::Cancel;
+use super::decode::{self, Format};
+use super::entities::{gazetteer::GazetteerTagger, Entity, EntityTagger, SentenceView};
+use super::error::AnalysisError;
+use super::extract::{self, Block, Metadata};
+use super::segment::{longest_match::LongestMatch, tokenize, WordSegmenter};
+use super::sentence;
+
+/// A document's content as the caller gave it.
+#[derive(Debug, Clone, Copy)]
+pub enum Content<'a> {
+    Text(&'a str),
+    Html(&'a str),
+    Raw { bytes: &'a [u8], content_type: &'a str },
+}
+
+impl Content<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Content::Text(s) | Content::Html(s) => s.len(),
+            Content::Raw { bytes, .. } => bytes.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Which stages run. `None` fields mean "the default for this content".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stages {
+    pub extract: Option<bool>,
+    pub segment: bool,
+    pub entities: bool,
+}
+
+impl Stages {
+    pub const ALL: Stages = Stages { extract: None, segment: true, entities: true };
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub stages: Stages,
+    pub include_removed: bool,
+    pub max_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { stages: Stages::ALL, include_removed: false, max_bytes: 8 << 20 }
+    }
+}
+
+/// One sentence: byte range into `Analysis::text` and its words as byte ranges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceSpan {
+    pub range: Range<usize>,
+    pub words: Vec<Range<usize>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageName {
+    Decode,
+    Extract,
+    Segment,
+    Entities,
+}
+
+impl StageName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageName::Decode => "decode",
+            StageName::Extract => "extract",
+            StageName::Segment => "segment",
+            StageName::Entities => "entities",
+        }
+    }
+}
+
+/// The result; all offsets are UTF-8 byte offsets into `text`.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub title: String,
+    pub text: String,
+    pub sentences: Vec<SentenceSpan>,
+    pub entities: Vec<Entity>,
+    pub metadata: Metadata,
+    pub blocks: Vec<Block>,
+    pub extracted: bool,
+    /// Time spent per stage, for the service's metrics.
+    pub timings: Vec<(StageName, Duration)>,
+}
+
+pub struct Pipeline {
+    segmenter: Box<dyn WordSegmenter>,
+    tagger: Box<dyn EntityTagger>,
+}
+
+impl Default for Pipeline {
+    /// The embedded models.
+    fn default() -> Self {
+        Self::new(Box::<LongestMatch>::default(), Box::<GazetteerTagger>::default())
+    }
+}
+
+impl Pipeline {
+    pub fn new(segmenter: Box<dyn WordSegmenter>, tagger: Box<dyn EntityTagger>) -> Self {
+        Self { segmenter, tagger }
+    }
+
+    /// (segmenter, tagger) names, for logs and the model-info metric.
+    pub fn model_names(&self) -> (&str, &str) {
+        (self.segmenter.name(), self.tagger.name())
+    }
+
+    pub fn analyze(&self, content: Content<'_>, opts: &Options, cancel: &Cancel) -> Result<Analysis, AnalysisError> {
+        if content.len() > opts.max_bytes {
+            return Err(AnalysisError::TooLarge { size: content.len(), limit: opts.max_bytes });
+        }
+        let mut timings = Vec::with_capacity(4);
+        let t = Instant::now();
+        let (text, format) = match content {
+            Content::Text(s) => (std::borrow::Cow::Borrowed(s), Format::Text),
+            Content::Html(s) => (std::borrow::Cow::Borrowed(s), Format::Html),
+            Content::Raw { bytes, content_type } => {
+                if bytes.is_empty() {
+                    return Err(AnalysisError::Empty("content"));
+                }
+                let d = decode::decode(bytes, content_type)?;
+                timings.push((StageName::Decode, t.elapsed()));
+                (std::borrow::Cow::Owned(d.text), d.format)
+            }
+        };
+        if text.trim().is_empty() {
+            return Err(AnalysisError::Empty("text"));
+        }
+        cancel.check()?;
+        let mut out = Analysis::default();
+        let do_extract = opts.stages.extract.unwrap_or(format == Format::Html);
+        if do_extract {
+            let t = Instant::now();
+            let x = match format {
+                Format::Html => extract::html::extract(&text, opts.include_removed),
+                Format::Text => extract::text_dump::extract(&text, opts.include_removed),
+            };
+            timings.push((StageName::Extract, t.elapsed()));
+            out.title = x.title;
+            out.text = x.text;
+            out.metadata = x.metadata;
+            out.blocks = x.blocks;
+            out.extracted = true;
+        } else if format == Format::Html {
+            // Segmenting markup as text makes no sense: use the page's text without scoring.
+            out.text = extract::html::extract(&text, false).text;
+        } else {
+            out.text = text.into_owned();
+        }
+        cancel.check()?;
+        if opts.stages.segment || opts.stages.entities {
+            self.segment_and_tag(&mut out, opts.stages.entities, cancel, &mut timings)?;
+        }
+        out.timings = timings;
+        Ok(out)
+    }
+
+    fn segment_and_tag(
+        &self,
+        out: &mut Analysis,
+        tag: bool,
+        cancel: &Cancel,
+        timings: &mut Vec<(StageName, Duration)>,
+    ) -> Result<(), AnalysisError> {
+        let text = out.text.as_str();
+        let t = Instant::now();
+        let tokens = tokenize::tokenize(text);
+        let sentence_ranges = sentence::split(text, &tokens);
+        let mut per_sentence_words: Vec<Vec<Range<usize>>> = Vec::with_capacity(sentence_ranges.len());
+        for (n, r) in sentence_ranges.iter().enumerate() {
+            if n % 64 == 0 {
+                cancel.check()?;
+            }
+            per_sentence_words.push(self.segmenter.segment(text, &tokens[r.clone()]));
+        }
+        timings.push((StageName::Segment, t.elapsed()));
+        if tag {
+            let t = Instant::now();
+            for (n, (r, words)) in sentence_ranges.iter().zip(&per_sentence_words).enumerate() {
+                if n % 64 == 0 {
+                    cancel.check()?;
+                }
+                let view = SentenceView { text, tokens: &tokens[r.clone()], words };
+                out.entities.extend(self.tagger.tag(&view));
+            }
+            timings.push((StageName::Entities, t.elapsed()));
+        }
+        out.sentences = sentence_ranges
+            .iter()
+            .zip(per_sentence_words)
+            .map(|(r, words)| {
+                let toks = &tokens[r.clone()];
+                SentenceSpan {
+                    range: toks[0].start..toks[toks.len() - 1].end,
+                    words: words.into_iter().map(|w| toks[w.start].start..toks[w.end - 1].end).collect(),
+                }
+            })
+            .collect();
+        Ok(())
+    }
+}

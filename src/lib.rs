@@ -1,0 +1,5 @@
+//! vitext: Vietnamese news text analysis as a gRPC service.
+pub mod analysis;
+pub mod proto;
+pub mod service;
+pub mod telemetry;

@@ -1,0 +1,7 @@
+//! The gRPC service around the analysis core: configuration, server, scheduling, conversions.
+pub mod analyzer;
+pub mod convert;
+pub mod scheduler;
+pub mod server;
+
+pub use server::{serve, Config};

@@ -1,0 +1,117 @@
+//! Runs analyses on a rayon pool off the tokio workers, behind a global limit on articles in
+//! flight; cancels the work when the caller goes away.
+use std::sync::Arc;
+use std::time::Instant;
+
+use metrics::{counter, gauge, histogram};
+use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
+use tonic::Status;
+
+use super::convert::{self, OwnedContent};
+use crate::analysis::{Cancel, Options, Pipeline};
+use crate::proto::{AnalyzeResponse, OffsetUnit};
+use crate::telemetry::names;
+
+pub struct Scheduler {
+    pipeline: Arc<Pipeline>,
+    pool: rayon::ThreadPool,
+    permits: Arc<Semaphore>,
+    pub max_in_flight: usize,
+}
+
+/// Everything one analysis needs, owned.
+pub struct Job {
+    pub id: String,
+    pub content: OwnedContent,
+    pub options: Options,
+    pub unit: OffsetUnit,
+}
+
+/// Cancels the analysis when dropped before `disarm`: a dropped handler future means the client
+/// cancelled or the deadline passed, and the CPU should stop.
+struct CancelOnDrop(Option<Cancel>);
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.cancel();
+        }
+    }
+}
+
+/// Keeps the in-flight gauge honest whatever path a job takes.
+struct InFlight;
+impl InFlight {
+    fn new() -> Self {
+        gauge!(names::IN_FLIGHT).increment(1.0);
+        InFlight
+    }
+}
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        gauge!(names::IN_FLIGHT).decrement(1.0);
+    }
+}
+
+impl Scheduler {
+    pub fn new(pipeline: Arc<Pipeline>, threads: usize, max_in_flight: usize) -> Result<Self, rayon::ThreadPoolBuildError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("vitext-worker-{i}"))
+            .build()?;
+        Ok(Self { pipeline, pool, permits: Arc::new(Semaphore::new(max_in_flight)), max_in_flight })
+    }
+
+    /// A slot for one article now, or RESOURCE_EXHAUSTED (with a retry hint) when full.
+    pub fn try_slot(&self) -> Result<OwnedSemaphorePermit, Status> {
+        self.permits.clone().try_acquire_owned().map_err(|_| {
+            counter!(names::SHED).increment(1);
+            let mut s = Status::resource_exhausted(format!(
+                "server is analysing its maximum of {} articles; retry shortly",
+                self.max_in_flight
+            ));
+            // gRPC retry pushback: clients with a retry policy wait this long.
+            s.metadata_mut().insert("grpc-retry-pushback-ms", tonic::metadata::MetadataValue::from_static("50"));
+            s
+        })
+    }
+
+    /// A slot for one article, waiting for it (streams wait instead of being shed).
+    pub async fn slot(&self) -> Result<OwnedSemaphorePermit, Status> {
+        self.permits.clone().acquire_owned().await.map_err(|_| Status::unavailable("server is shutting down"))
+    }
+
+    /// Analyses one job on the pool. `cancel` may be shared (a stream cancels all its jobs).
+    pub async fn run(&self, job: Job, slot: OwnedSemaphorePermit, cancel: Cancel) -> Result<AnalyzeResponse, Status> {
+        let in_flight = InFlight::new();
+        let mut guard = CancelOnDrop(Some(cancel.clone()));
+        let (tx, rx) = oneshot::channel();
+        let pipeline = self.pipeline.clone();
+        self.pool.spawn(move || {
+            let _slot = slot;
+            let _in_flight = in_flight;
+            if cancel.is_cancelled() {
+                return;
+            }
+            let bytes = job.content.len();
+            let result = pipeline.analyze(job.content.as_content(), &job.options, &cancel);
+            let reply = match result {
+                Ok(a) => {
+                    for (stage, took) in &a.timings {
+                        histogram!(names::STAGE_DURATION, "stage" => stage.as_str()).record(took.as_secs_f64());
+                    }
+                    counter!(names::ARTICLES).increment(1);
+                    counter!(names::BYTES).increment(bytes as u64);
+                    let t = Instant::now();
+                    let r = convert::to_response(job.id, a, job.unit);
+                    histogram!(names::STAGE_DURATION, "stage" => "encode").record(t.elapsed().as_secs_f64());
+                    Ok(r)
+                }
+                Err(e) => Err(convert::status_of(&e)),
+            };
+            let _ = tx.send(reply);
+        });
+        let out = rx.await.unwrap_or_else(|_| Err(Status::cancelled("analysis cancelled")));
+        guard.0 = None;
+        out
+    }
+}

@@ -1,0 +1,225 @@
+//! Server setup: health, reflection, compression, limits, keepalive, connection age, metrics
+//! and a bounded graceful drain.
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::codec::CompressionEncoding;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+use tracing::{info, warn};
+
+use super::analyzer::AnalyzerService;
+use super::scheduler::Scheduler;
+use crate::analysis::Pipeline;
+use crate::proto::text_analyzer_server::TextAnalyzerServer;
+use crate::telemetry::{self, names, LogFormat};
+
+/// `vitext serve` flags; every one has a VITEXT_* environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// gRPC listen address.
+    #[arg(long, env = "VITEXT_ADDR", default_value = "0.0.0.0:50051")]
+    pub addr: SocketAddr,
+    /// Prometheus /metrics listen address ("off": no metrics listener).
+    #[arg(long, env = "VITEXT_METRICS_ADDR", default_value = "0.0.0.0:9464", value_parser = parse_metrics_addr)]
+    pub metrics_addr: MetricsAddr,
+    /// Analysis worker threads (0: one per core).
+    #[arg(long, env = "VITEXT_WORKER_THREADS", default_value_t = 0)]
+    pub worker_threads: usize,
+    /// Largest document accepted, in bytes (bigger: OUT_OF_RANGE).
+    #[arg(long, env = "VITEXT_MAX_DOCUMENT_BYTES", default_value_t = 8 << 20)]
+    pub max_document_bytes: usize,
+    /// Articles analysed or queued at once across all calls; beyond it unary calls get
+    /// RESOURCE_EXHAUSTED (0: 16 per worker thread).
+    #[arg(long, env = "VITEXT_MAX_IN_FLIGHT", default_value_t = 0)]
+    pub max_in_flight: usize,
+    /// Articles in flight per AnalyzeStream before the server stops reading from it.
+    #[arg(long, env = "VITEXT_STREAM_WINDOW", default_value_t = 8)]
+    pub stream_window: usize,
+    /// Log format.
+    #[arg(long, env = "VITEXT_LOG_FORMAT", value_enum, default_value = "json")]
+    pub log_format: LogFormat,
+    /// Directory with model files overriding the embedded ones.
+    #[arg(long, env = "VITEXT_MODEL_DIR")]
+    pub model_dir: Option<std::path::PathBuf>,
+    /// Seconds to finish in-flight work after SIGTERM/SIGINT before exiting anyway.
+    #[arg(long, env = "VITEXT_DRAIN_SECONDS", default_value_t = 20)]
+    pub drain_seconds: u64,
+    /// Seconds after which a connection is asked to go away, so a balancer can rebalance.
+    #[arg(long, env = "VITEXT_MAX_CONNECTION_AGE_SECONDS", default_value_t = 300)]
+    pub max_connection_age_seconds: u64,
+    /// Seconds an old connection may take to finish its calls.
+    #[arg(long, env = "VITEXT_MAX_CONNECTION_AGE_GRACE_SECONDS", default_value_t = 30)]
+    pub max_connection_age_grace_seconds: u64,
+    /// HTTP/2 keepalive ping interval in seconds.
+    #[arg(long, env = "VITEXT_KEEPALIVE_SECONDS", default_value_t = 30)]
+    pub keepalive_seconds: u64,
+}
+
+/// Where /metrics listens, if anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricsAddr(pub Option<SocketAddr>);
+
+fn parse_metrics_addr(s: &str) -> Result<MetricsAddr, String> {
+    match s.trim() {
+        "" | "off" | "none" => Ok(MetricsAddr(None)),
+        a => a.parse().map(|a| MetricsAddr(Some(a))).map_err(|e| format!("{a:?}: {e}")),
+    }
+}
+
+impl Config {
+    pub fn threads(&self) -> usize {
+        if self.worker_threads > 0 {
+            self.worker_threads
+        } else {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        }
+    }
+    pub fn in_flight(&self) -> usize {
+        if self.max_in_flight > 0 {
+            self.max_in_flight
+        } else {
+            16 * self.threads()
+        }
+    }
+    /// A request may hold a document of the maximum size plus its envelope.
+    pub fn max_message_bytes(&self) -> usize {
+        self.max_document_bytes.saturating_add(64 << 10)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("model directory {0}: {1}")]
+    Models(std::path::PathBuf, String),
+    #[error("worker pool: {0}")]
+    Pool(#[from] rayon::ThreadPoolBuildError),
+    #[error("metrics exporter: {0}")]
+    Metrics(String),
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error("listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+/// Binds, serves until `shutdown` resolves, then drains for at most `drain_seconds`.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+    if let MetricsAddr(Some(addr)) = config.metrics_addr {
+        telemetry::init_metrics(addr).map_err(|e| ServeError::Metrics(e.to_string()))?;
+    }
+    let listener = TcpListener::bind(config.addr).await.map_err(|e| ServeError::Bind(config.addr, e))?;
+    serve(config, listener, shutdown).await
+}
+
+/// Serves on an already bound listener (tests bind 127.0.0.1:0).
+pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+    let local = listener.local_addr().ok();
+    info!(?config, ?local, "starting vitext {}", env!("CARGO_PKG_VERSION"));
+    let (health, health_service) = tonic_health::server::health_reporter();
+    const SERVICE: &str = "vitext.v1.TextAnalyzer";
+    health.set_service_status("", ServingStatus::NotServing).await;
+    health.set_service_status(SERVICE, ServingStatus::NotServing).await;
+
+    if let Some(dir) = &config.model_dir {
+        // No external model formats exist yet: refuse a directory rather than ignore it.
+        return Err(ServeError::Models(dir.clone(), "loading models from a directory is not supported by this build; the embedded models are used without --model-dir".into()));
+    }
+    let pipeline = tokio::task::spawn_blocking(|| {
+        let p = Pipeline::default();
+        crate::analysis::lexicon::Lexicons::get();
+        p
+    })
+    .await
+    .map_err(|e| ServeError::Models(Default::default(), e.to_string()))?;
+    let (seg, tag) = {
+        let (s, t) = pipeline.model_names();
+        (s.to_string(), t.to_string())
+    };
+    metrics::gauge!(names::MODEL_INFO, "segmenter" => seg.clone(), "tagger" => tag.clone()).set(1.0);
+    let scheduler = Arc::new(Scheduler::new(Arc::new(pipeline), config.threads(), config.in_flight())?);
+    let analyzer = AnalyzerService::new(scheduler, config.max_document_bytes, config.stream_window);
+    let max_msg = config.max_message_bytes();
+    let service = TextAnalyzerServer::new(analyzer)
+        .max_decoding_message_size(max_msg)
+        .max_encoding_message_size(max_msg.saturating_mul(4))
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .send_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Zstd);
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    health.set_service_status("", ServingStatus::Serving).await;
+    health.set_service_status(SERVICE, ServingStatus::Serving).await;
+    info!(segmenter = %seg, tagger = %tag, "models loaded; serving");
+
+    let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
+    let drain_health = health.clone();
+    let drain = Duration::from_secs(config.drain_seconds);
+    tokio::spawn(async move {
+        shutdown.await;
+        // Balancers stop routing here first; then the listener closes and calls finish.
+        drain_health.set_service_status("", ServingStatus::NotServing).await;
+        drain_health.set_service_status(SERVICE, ServingStatus::NotServing).await;
+        info!(grace_seconds = drain.as_secs(), "draining");
+        let _ = drain_tx.send(());
+    });
+
+    let server = Server::builder()
+        .http2_keepalive_interval(Some(Duration::from_secs(config.keepalive_seconds.max(1))))
+        .http2_keepalive_timeout(Some(Duration::from_secs(20)))
+        .max_connection_age(Duration::from_secs(config.max_connection_age_seconds.max(1)))
+        .max_connection_age_grace(Duration::from_secs(config.max_connection_age_grace_seconds))
+        .tcp_nodelay(true)
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(service);
+    let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+    let serving = server.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+        let _ = drain_rx.await;
+        let _ = signalled_tx.send(());
+    });
+    tokio::pin!(serving);
+    // Serve until drained, but once the drain starts give it at most `drain` to finish.
+    tokio::select! {
+        r = &mut serving => r?,
+        _ = async {
+            let _ = signalled_rx.await;
+            tokio::time::sleep(drain).await;
+        } => warn!("drain grace period over; exiting with calls still open"),
+    }
+    info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

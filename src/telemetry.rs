@@ -1,0 +1,63 @@
+//! Logs (tracing, JSON or text) and metrics (Prometheus exporter on its own port).
+use std::net::SocketAddr;
+
+use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+use tracing_subscriber::EnvFilter;
+
+/// Metric names, in one place so the dashboard and alert tests can check them.
+pub mod names {
+    pub const REQUESTS: &str = "vitext_requests_total";
+    pub const REQUEST_DURATION: &str = "vitext_request_duration_seconds";
+    pub const STAGE_DURATION: &str = "vitext_stage_duration_seconds";
+    pub const IN_FLIGHT: &str = "vitext_in_flight_requests";
+    pub const ARTICLES: &str = "vitext_articles_total";
+    pub const BYTES: &str = "vitext_bytes_processed_total";
+    pub const SHED: &str = "vitext_shed_total";
+    pub const STREAMS_ACTIVE: &str = "vitext_streams_active";
+    pub const STREAMS: &str = "vitext_streams_total";
+    pub const BUILD_INFO: &str = "vitext_build_info";
+    pub const MODEL_INFO: &str = "vitext_model_info";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Json,
+    Text,
+}
+
+/// Installs the global tracing subscriber (RUST_LOG overrides the default "info").
+pub fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // try_init: a second call (tests) keeps the first subscriber.
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+const LATENCY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Starts the Prometheus exporter's HTTP listener (GET /metrics) and describes the metrics.
+pub fn init_metrics(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    PrometheusBuilder::new()
+        .with_http_listener(addr)
+        .set_buckets_for_metric(Matcher::Suffix("_seconds".to_string()), LATENCY_BUCKETS)?
+        .install()?;
+    describe_counter!(names::REQUESTS, "gRPC requests (stream articles count one each) by rpc and status code");
+    describe_histogram!(names::REQUEST_DURATION, Unit::Seconds, "Request latency by rpc");
+    describe_histogram!(names::STAGE_DURATION, Unit::Seconds, "Time spent per analysis stage");
+    describe_gauge!(names::IN_FLIGHT, "Articles being analysed or queued for the worker pool");
+    describe_counter!(names::ARTICLES, "Articles analysed successfully");
+    describe_counter!(names::BYTES, Unit::Bytes, "Input bytes of analysed articles");
+    describe_counter!(names::SHED, "Requests refused with RESOURCE_EXHAUSTED because the server was full");
+    describe_gauge!(names::STREAMS_ACTIVE, "Open AnalyzeStream calls");
+    describe_counter!(names::STREAMS, "AnalyzeStream calls opened");
+    describe_gauge!(names::BUILD_INFO, "Build information (always 1)");
+    describe_gauge!(names::MODEL_INFO, "Loaded models (always 1)");
+    metrics::gauge!(names::BUILD_INFO, "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+    Ok(())
+}
