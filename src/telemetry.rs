@@ -43,10 +43,41 @@ const LATENCY_BUCKETS: &[f64] = &[
 
 /// Starts the Prometheus exporter's HTTP listener (GET /metrics) and describes the metrics.
 pub fn init_metrics(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    PrometheusBuilder::new()
+    let builder = PrometheusBuilder::new()
         .with_http_listener(addr)
-        .set_buckets_for_metric(Matcher::Suffix("_seconds".to_string()), LATENCY_BUCKETS)?
-        .install()?;
+        .set_buckets_for_metric(Matcher::Suffix("_seconds".to_string()), LATENCY_BUCKETS)?;
+    // The listener gets a thread and runtime of its own, and is built inside that runtime so
+    // its socket is registered with a reactor that lives as long as it does (tests run one
+    // runtime per test; a listener tied to a dead runtime spins).
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
+    std::thread::Builder::new().name("vitext-metrics".into()).spawn(move || {
+        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = ready_tx.send(Err(format!("metrics runtime: {e}")));
+                return;
+            }
+        };
+        let built = rt.block_on(async { builder.build() });
+        let exporter = match built {
+            Ok((recorder, exporter)) => match metrics::set_global_recorder(recorder) {
+                Ok(()) => exporter,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e.to_string()));
+                    return;
+                }
+            },
+            Err(e) => {
+                let _ = ready_tx.send(Err(e.to_string()));
+                return;
+            }
+        };
+        let _ = ready_tx.send(Ok(()));
+        if let Err(e) = rt.block_on(exporter) {
+            tracing::error!("metrics listener stopped: {e:?}");
+        }
+    })?;
+    ready_rx.recv().map_err(|e| e.to_string())??;
     describe_counter!(names::REQUESTS, "gRPC requests (stream articles count one each) by rpc and status code");
     describe_histogram!(names::REQUEST_DURATION, Unit::Seconds, "Request latency by rpc");
     describe_histogram!(names::STAGE_DURATION, Unit::Seconds, "Time spent per analysis stage");

@@ -132,8 +132,13 @@ impl Pipeline {
                     return Err(AnalysisError::Empty("content"));
                 }
                 let d = decode::decode(bytes, content_type)?;
+                // Decoded text is ours to return: NFC (windows-1258 spells tones as combining marks).
+                let text = match super::normalize::nfc(&d.text) {
+                    std::borrow::Cow::Borrowed(_) => d.text,
+                    std::borrow::Cow::Owned(n) => n,
+                };
                 timings.push((StageName::Decode, t.elapsed()));
-                (std::borrow::Cow::Owned(d.text), d.format)
+                (std::borrow::Cow::Owned(text), d.format)
             }
         };
         if text.trim().is_empty() {

@@ -354,10 +354,11 @@ fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
         if bytes[i] == b'/' {
             depth = depth.saturating_sub(1);
         } else if bytes[i].is_ascii_alphabetic() {
-            let name_end = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |p| i + p);
+            let name_end = bytes[i..].iter().take(64).position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len().min(i + 64), |p| i + p);
             let name = html[i..name_end].to_ascii_lowercase();
             let void = matches!(name.as_str(), "br" | "img" | "meta" | "link" | "input" | "hr" | "wbr" | "source" | "area" | "base" | "col" | "embed" | "param" | "track");
-            let tag_end = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |p| i + p);
+            let window = &bytes[i..bytes.len().min(i + 4096)];
+            let tag_end = window.iter().position(|&b| b == b'>').map_or(i + window.len(), |p| i + p);
             let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
             if !void && !self_closing {
                 depth += 1;

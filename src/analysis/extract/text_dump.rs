@@ -163,6 +163,7 @@ fn source_credit(line: &str) -> Option<String> {
 fn next_is_teaser(lines: &[&str], i: usize) -> bool {
     lines[i + 1..]
         .iter()
+        .take(4)
         .find(|l| !l.is_empty())
         .is_some_and(|l| l.split_whitespace().count() >= 12 || vietnamese_timestamp(l).is_some())
 }

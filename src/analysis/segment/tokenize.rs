@@ -116,8 +116,8 @@ fn is_unicode_punct(c: char) -> bool {
 /// End of a URL starting at `pos`, if one starts there.
 fn url_end(text: &str, pos: usize) -> Option<usize> {
     let rest = &text[pos..];
-    let head = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-    if !(head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.")) {
+    let starts = |p: &str| rest.len() >= p.len() && rest.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if !(starts("http://") || starts("https://") || starts("www.")) {
         return None;
     }
     let mut end = pos;
