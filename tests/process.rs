@@ -1,0 +1,174 @@
+//! The real binary: `vitext serve` drains on SIGTERM; `vitext client` and `vitext analyze --jsonl`
+//! speak JSON Lines.
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tokio_stream::StreamExt;
+use vitext::proto::text_analyzer_client::TextAnalyzerClient;
+use vitext::proto::{self, document::Content, AnalyzeRequest, AnalyzeStreamRequest};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vitext");
+const ARTICLE: &str = include_str!("fixtures/article_dump.txt");
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn serve(extra: &[&str]) -> Served {
+    let port = free_port();
+    let child = Command::new(BIN)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--metrics-addr", "off", "--log-format", "text"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn vitext serve");
+    let served = Served { child, url: format!("http://127.0.0.1:{port}") };
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        if let Ok(ch) = tonic::transport::Channel::from_shared(served.url.clone()).expect("url").connect().await {
+            let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
+            if let Ok(r) = h.check(tonic_health::pb::HealthCheckRequest::default()).await {
+                if r.into_inner().status == 1 {
+                    return served;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("vitext serve did not become SERVING");
+}
+
+fn article(id: &str) -> AnalyzeStreamRequest {
+    let document = proto::Document { id: id.into(), content: Some(Content::Text(ARTICLE.into())), ..Default::default() };
+    AnalyzeStreamRequest { request: Some(AnalyzeRequest { document: Some(document), ..Default::default() }) }
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_open_stream_finish_then_exits() {
+    let mut served = serve(&["--drain-seconds", "20"]).await;
+    let mut client = TextAnalyzerClient::connect(served.url.clone()).await.expect("connect");
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut answers = client.analyze_stream(tokio_stream::wrappers::ReceiverStream::new(rx)).await.expect("stream").into_inner();
+    tx.send(article("before")).await.expect("send");
+    let first = answers.next().await.expect("answer").expect("ok").response.expect("response");
+    assert_eq!(first.id, "before");
+
+    let status = Command::new("kill").args(["-TERM", &served.child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // New connections are refused or told NOT_SERVING...
+    if let Ok(ch) = tonic::transport::Channel::from_shared(served.url.clone()).expect("url").connect().await {
+        let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
+        if let Ok(r) = h.check(tonic_health::pb::HealthCheckRequest::default()).await {
+            assert_ne!(r.into_inner().status, 1, "still SERVING while draining");
+        }
+    }
+    // ...but the call in flight goes on to the end.
+    tx.send(article("during-drain")).await.expect("send during drain");
+    let second = answers.next().await.expect("answer").expect("ok").response.expect("response");
+    assert_eq!(second.id, "during-drain");
+    assert!(second.error.is_none());
+    drop(tx);
+    assert!(answers.next().await.is_none(), "stream should end cleanly");
+
+    let started = Instant::now();
+    loop {
+        if let Some(code) = served.child.try_wait().expect("wait") {
+            assert!(code.success(), "exit status {code:?}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "server did not exit after draining");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn jsonl_input(n: usize) -> (String, Vec<String>) {
+    let mut input = String::new();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id = format!("c{i}");
+        let line = match i % 12 {
+            4 => serde_json::json!({"id": id, "text": ""}).to_string(),
+            8 => serde_json::json!({"id": id}).to_string(),
+            _ => serde_json::json!({"id": id, "text": ARTICLE}).to_string(),
+        };
+        input.push_str(&line);
+        input.push('\n');
+        ids.push(id);
+    }
+    (input, ids)
+}
+
+fn run_with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().expect("output");
+    let _ = writer.join();
+    out
+}
+
+fn ids_and_errors(stdout: &[u8]) -> (Vec<String>, usize) {
+    let text = String::from_utf8(stdout.to_vec()).expect("utf-8 output");
+    let mut ids = Vec::new();
+    let mut errors = 0;
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+        ids.push(v["id"].as_str().expect("id").to_string());
+        if v.get("error").is_some() {
+            errors += 1;
+        } else {
+            assert!(v["sentences"].as_array().is_some_and(|s| !s.is_empty()), "{line}");
+        }
+    }
+    (ids, errors)
+}
+
+#[tokio::test]
+async fn client_streams_120_articles_and_gets_120_answers() {
+    let served = serve(&[]).await;
+    let (input, mut want) = jsonl_input(120);
+    let out = tokio::task::spawn_blocking(move || run_with_stdin(&["client", "--addr", &served.url, "--stages", "segment,entities"], &input))
+        .await
+        .expect("join");
+    let (mut got, errors) = ids_and_errors(&out.stdout);
+    assert_eq!(got.len(), 120, "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(errors, 20);
+    assert_eq!(out.status.code(), Some(2), "some articles failed, so the exit code says so");
+}
+
+#[test]
+fn analyze_jsonl_prints_the_scorers_shape() {
+    let (input, want) = jsonl_input(30);
+    let out = run_with_stdin(&["analyze", "--jsonl"], &input);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (got, errors) = ids_and_errors(&out.stdout);
+    assert_eq!(got, want, "answers come back in input order");
+    assert_eq!(errors, 5);
+    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().expect("a line")).expect("json");
+    assert_eq!(first["text"].as_str(), Some(ARTICLE), "plain text is returned unchanged");
+    let tok = &first["sentences"][0]["tokens"][1];
+    assert!(tok["end"].as_u64().is_some());
+    assert!(first["entities"].as_array().is_some_and(|e| e.iter().any(|e| e["label"] == "PER")));
+}
