@@ -12,7 +12,11 @@ use vitext::proto::{self, AnalyzeRequest, AnalyzeStreamRequest};
 #[derive(clap::Args)]
 pub struct ClientArgs {
     /// Server URL.
-    #[arg(long, env = "VITEXT_CLIENT_ADDR", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "VITEXT_CLIENT_ADDR",
+        default_value = "http://127.0.0.1:50051"
+    )]
     addr: String,
     /// Comma-separated stages: extract,segment,entities (default: by content type).
     #[arg(long, value_delimiter = ',')]
@@ -36,7 +40,11 @@ struct InputLine {
 }
 
 pub fn main(args: ClientArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("vitext client: {e}");
@@ -63,7 +71,9 @@ fn stage_list(names: &[String]) -> Result<Vec<i32>, String> {
             "extract" => Ok(proto::Stage::Extract as i32),
             "segment" => Ok(proto::Stage::Segment as i32),
             "entities" => Ok(proto::Stage::Entities as i32),
-            other => Err(format!("unknown stage {other:?} (extract, segment, entities)")),
+            other => Err(format!(
+                "unknown stage {other:?} (extract, segment, entities)"
+            )),
         })
         .collect()
 }
@@ -102,19 +112,38 @@ async fn run(args: ClientArgs) -> Result<usize, Box<dyn std::error::Error>> {
                         (None, Some(t)) => Some(proto::document::Content::Text(t)),
                         _ => None,
                     };
-                    proto::Document { id, url: d.url, content, content_type: String::new() }
+                    proto::Document {
+                        id,
+                        url: d.url,
+                        content,
+                        content_type: String::new(),
+                    }
                 }
                 // Sent anyway, so the server answers it with its own error and the count stays right.
-                Err(_) => proto::Document { id: format!("line {n}"), ..Default::default() },
+                Err(_) => proto::Document {
+                    id: format!("line {n}"),
+                    ..Default::default()
+                },
             };
-            let req = AnalyzeRequest { document: Some(document), stages: stages.clone(), ..Default::default() };
-            if tx.send(AnalyzeStreamRequest { request: Some(req) }).await.is_err() {
+            let req = AnalyzeRequest {
+                document: Some(document),
+                stages: stages.clone(),
+                ..Default::default()
+            };
+            if tx
+                .send(AnalyzeStreamRequest { request: Some(req) })
+                .await
+                .is_err()
+            {
                 break;
             }
         }
         Ok::<usize, std::io::Error>(n)
     });
-    let mut answers = client.analyze_stream(ReceiverStream::new(rx)).await?.into_inner();
+    let mut answers = client
+        .analyze_stream(ReceiverStream::new(rx))
+        .await?
+        .into_inner();
     let stdout = std::io::stdout();
     let mut failed = 0;
     while let Some(msg) = answers.message().await? {

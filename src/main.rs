@@ -15,7 +15,11 @@ use vitext::telemetry;
 mod client;
 
 #[derive(Parser)]
-#[command(name = "vitext", version, about = "Vietnamese news text analysis: boilerplate removal, sentences, words, entities")]
+#[command(
+    name = "vitext",
+    version,
+    about = "Vietnamese news text analysis: boilerplate removal, sentences, words, entities"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -85,7 +89,10 @@ fn main() -> ExitCode {
 
 fn serve(config: Config) -> ExitCode {
     telemetry::init_logging(config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("vitext serve: cannot start the runtime: {e}");
@@ -113,7 +120,11 @@ struct InputLine {
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let pipeline = Pipeline::default();
-    let options = Options { stages: stages_of(&args.stages), include_removed: args.include_removed, max_bytes: args.max_document_bytes };
+    let options = Options {
+        stages: stages_of(&args.stages),
+        include_removed: args.include_removed,
+        max_bytes: args.max_document_bytes,
+    };
     if args.jsonl {
         return analyze_jsonl(&pipeline, &options);
     }
@@ -124,9 +135,20 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let mut out = BufWriter::new(out.lock());
     for path in &args.files {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        let ct = if matches!(ext.as_str(), "html" | "htm") { "text/html" } else { "text/plain" };
-        let content = Content::Raw { bytes: &bytes, content_type: ct };
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let ct = if matches!(ext.as_str(), "html" | "htm") {
+            "text/html"
+        } else {
+            "text/plain"
+        };
+        let content = Content::Raw {
+            bytes: &bytes,
+            content_type: ct,
+        };
         match pipeline.analyze(content, &options, &Cancel::new()) {
             Ok(a) => print_readable(&mut out, &path.display().to_string(), &a)?,
             Err(e) => writeln!(out, "== {}: {e}", path.display())?,
@@ -135,7 +157,11 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn print_readable(out: &mut impl Write, name: &str, a: &vitext::analysis::Analysis) -> std::io::Result<()> {
+fn print_readable(
+    out: &mut impl Write,
+    name: &str,
+    a: &vitext::analysis::Analysis,
+) -> std::io::Result<()> {
     writeln!(out, "== {name}")?;
     if !a.title.is_empty() {
         writeln!(out, "title: {}", a.title)?;
@@ -148,14 +174,27 @@ fn print_readable(out: &mut impl Write, name: &str, a: &vitext::analysis::Analys
         writeln!(out, "sources: {}", m.source_credits.join("; "))?;
     }
     for s in &a.sentences {
-        let words: Vec<String> = s.words.iter().map(|w| a.text[w.clone()].replace(' ', "_")).collect();
+        let words: Vec<String> = s
+            .words
+            .iter()
+            .map(|w| a.text[w.clone()].replace(' ', "_"))
+            .collect();
         writeln!(out, "  {}", words.join(" "))?;
     }
     if !a.entities.is_empty() {
         writeln!(out, "entities:")?;
         for e in &a.entities {
-            let value = e.value.as_deref().map(|v| format!(" = {v}")).unwrap_or_default();
-            writeln!(out, "  {:8} {}{value}", e.label.as_str(), &a.text[e.start..e.end])?;
+            let value = e
+                .value
+                .as_deref()
+                .map(|v| format!(" = {v}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:8} {}{value}",
+                e.label.as_str(),
+                &a.text[e.start..e.end]
+            )?;
         }
     }
     writeln!(out)
@@ -193,7 +232,10 @@ fn analyze_jsonl(pipeline: &Pipeline, options: &Options) -> Result<(), Box<dyn s
 
 fn answer_line(pipeline: &Pipeline, options: &Options, n: usize, line: &str) -> String {
     let response = match serde_json::from_str::<InputLine>(line) {
-        Err(e) => article_error(format!("line {n}"), &tonic::Status::invalid_argument(format!("not a JSON document: {e}"))),
+        Err(e) => article_error(
+            format!("line {n}"),
+            &tonic::Status::invalid_argument(format!("not a JSON document: {e}")),
+        ),
         Ok(doc) => {
             let id = match doc.id {
                 serde_json::Value::String(s) => s,
@@ -206,7 +248,10 @@ fn answer_line(pipeline: &Pipeline, options: &Options, n: usize, line: &str) -> 
                 _ => None,
             };
             match content {
-                None => article_error(id, &tonic::Status::invalid_argument("line has neither \"text\" nor \"html\"")),
+                None => article_error(
+                    id,
+                    &tonic::Status::invalid_argument("line has neither \"text\" nor \"html\""),
+                ),
                 Some(c) => match pipeline.analyze(c, options, &Cancel::new()) {
                     Ok(a) => to_response(id, a, OffsetUnit::CodePoint),
                     Err(e) => article_error(id, &status_of(&e)),
@@ -218,5 +263,6 @@ fn answer_line(pipeline: &Pipeline, options: &Options, n: usize, line: &str) -> 
 }
 
 fn json_line(r: &proto::AnalyzeResponse) -> String {
-    serde_json::to_string(r).unwrap_or_else(|e| format!("{{\"error\":{{\"message\":{:?}}}}}", e.to_string()))
+    serde_json::to_string(r)
+        .unwrap_or_else(|e| format!("{{\"error\":{{\"message\":{:?}}}}}", e.to_string()))
 }

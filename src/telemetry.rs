@@ -29,10 +29,16 @@ pub enum LogFormat {
 /// Installs the global tracing subscriber (RUST_LOG overrides the default "info").
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     // try_init: a second call (tests) keeps the first subscriber.
     let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
         LogFormat::Text => builder.try_init(),
     };
 }
@@ -50,41 +56,67 @@ pub fn init_metrics(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error + 
     // its socket is registered with a reactor that lives as long as it does (tests run one
     // runtime per test; a listener tied to a dead runtime spins).
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
-    std::thread::Builder::new().name("vitext-metrics".into()).spawn(move || {
-        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(rt) => rt,
-            Err(e) => {
-                let _ = ready_tx.send(Err(format!("metrics runtime: {e}")));
-                return;
-            }
-        };
-        let built = rt.block_on(async { builder.build() });
-        let exporter = match built {
-            Ok((recorder, exporter)) => match metrics::set_global_recorder(recorder) {
-                Ok(()) => exporter,
+    std::thread::Builder::new()
+        .name("vitext-metrics".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(format!("metrics runtime: {e}")));
+                    return;
+                }
+            };
+            let built = rt.block_on(async { builder.build() });
+            let exporter = match built {
+                Ok((recorder, exporter)) => match metrics::set_global_recorder(recorder) {
+                    Ok(()) => exporter,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e.to_string()));
+                        return;
+                    }
+                },
                 Err(e) => {
                     let _ = ready_tx.send(Err(e.to_string()));
                     return;
                 }
-            },
-            Err(e) => {
-                let _ = ready_tx.send(Err(e.to_string()));
-                return;
+            };
+            let _ = ready_tx.send(Ok(()));
+            if let Err(e) = rt.block_on(exporter) {
+                tracing::error!("metrics listener stopped: {e:?}");
             }
-        };
-        let _ = ready_tx.send(Ok(()));
-        if let Err(e) = rt.block_on(exporter) {
-            tracing::error!("metrics listener stopped: {e:?}");
-        }
-    })?;
+        })?;
     ready_rx.recv().map_err(|e| e.to_string())??;
-    describe_counter!(names::REQUESTS, "gRPC requests (stream articles count one each) by rpc and status code");
-    describe_histogram!(names::REQUEST_DURATION, Unit::Seconds, "Request latency by rpc");
-    describe_histogram!(names::STAGE_DURATION, Unit::Seconds, "Time spent per analysis stage");
-    describe_gauge!(names::IN_FLIGHT, "Articles being analysed or queued for the worker pool");
+    describe_counter!(
+        names::REQUESTS,
+        "gRPC requests (stream articles count one each) by rpc and status code"
+    );
+    describe_histogram!(
+        names::REQUEST_DURATION,
+        Unit::Seconds,
+        "Request latency by rpc"
+    );
+    describe_histogram!(
+        names::STAGE_DURATION,
+        Unit::Seconds,
+        "Time spent per analysis stage"
+    );
+    describe_gauge!(
+        names::IN_FLIGHT,
+        "Articles being analysed or queued for the worker pool"
+    );
     describe_counter!(names::ARTICLES, "Articles analysed successfully");
-    describe_counter!(names::BYTES, Unit::Bytes, "Input bytes of analysed articles");
-    describe_counter!(names::SHED, "Requests refused with RESOURCE_EXHAUSTED because the server was full");
+    describe_counter!(
+        names::BYTES,
+        Unit::Bytes,
+        "Input bytes of analysed articles"
+    );
+    describe_counter!(
+        names::SHED,
+        "Requests refused with RESOURCE_EXHAUSTED because the server was full"
+    );
     describe_gauge!(names::STREAMS_ACTIVE, "Open AnalyzeStream calls");
     describe_counter!(names::STREAMS, "AnalyzeStream calls opened");
     describe_gauge!(names::BUILD_INFO, "Build information (always 1)");

@@ -4,7 +4,10 @@ use vitext::analysis::pipeline::{Analysis, Content};
 use vitext::analysis::{AnalysisError, Cancel, Options, Pipeline};
 
 fn opts() -> Options {
-    Options { max_bytes: 64 << 20, ..Options::default() }
+    Options {
+        max_bytes: 64 << 20,
+        ..Options::default()
+    }
 }
 
 /// Offsets on char boundaries, in order, inside the text; words inside sentences; entities on
@@ -23,10 +26,21 @@ fn check(a: &Analysis) {
         }
         last = s.range.end;
     }
-    let starts: std::collections::HashSet<usize> = a.sentences.iter().flat_map(|s| s.words.iter().map(|w| w.start)).collect();
-    let ends: std::collections::HashSet<usize> = a.sentences.iter().flat_map(|s| s.words.iter().map(|w| w.end)).collect();
+    let starts: std::collections::HashSet<usize> = a
+        .sentences
+        .iter()
+        .flat_map(|s| s.words.iter().map(|w| w.start))
+        .collect();
+    let ends: std::collections::HashSet<usize> = a
+        .sentences
+        .iter()
+        .flat_map(|s| s.words.iter().map(|w| w.end))
+        .collect();
     for e in &a.entities {
-        assert!(starts.contains(&e.start) && ends.contains(&e.end), "entity {e:?} off word boundaries");
+        assert!(
+            starts.contains(&e.start) && ends.contains(&e.end),
+            "entity {e:?} off word boundaries"
+        );
     }
 }
 
@@ -40,16 +54,41 @@ fn run(content: Content<'_>) -> Result<Analysis, AnalysisError> {
 
 #[test]
 fn empty_and_blank_are_invalid() {
-    assert!(matches!(run(Content::Text("")), Err(AnalysisError::Empty(_))));
-    assert!(matches!(run(Content::Text(" \n\u{200b} \t")), Ok(_) | Err(AnalysisError::Empty(_))));
-    assert!(matches!(run(Content::Raw { bytes: b"", content_type: "" }), Err(AnalysisError::Empty(_))));
+    assert!(matches!(
+        run(Content::Text("")),
+        Err(AnalysisError::Empty(_))
+    ));
+    assert!(matches!(
+        run(Content::Text(" \n\u{200b} \t")),
+        Ok(_) | Err(AnalysisError::Empty(_))
+    ));
+    assert!(matches!(
+        run(Content::Raw {
+            bytes: b"",
+            content_type: ""
+        }),
+        Err(AnalysisError::Empty(_))
+    ));
 }
 
 #[test]
 fn over_the_limit_is_out_of_range() {
     let text = "a".repeat(1000);
-    let r = Pipeline::default().analyze(Content::Text(&text), &Options { max_bytes: 999, ..opts() }, &Cancel::new());
-    assert!(matches!(r, Err(AnalysisError::TooLarge { size: 1000, limit: 999 })));
+    let r = Pipeline::default().analyze(
+        Content::Text(&text),
+        &Options {
+            max_bytes: 999,
+            ..opts()
+        },
+        &Cancel::new(),
+    );
+    assert!(matches!(
+        r,
+        Err(AnalysisError::TooLarge {
+            size: 1000,
+            limit: 999
+        })
+    ));
 }
 
 #[test]
@@ -69,24 +108,45 @@ fn nul_bytes_and_invalid_utf8() {
     let mut bytes = "Xin chào Hà Nội ".as_bytes().to_vec();
     bytes.extend_from_slice(&[0xff, 0xfe, 0xc3, 0x28, 0x80]);
     bytes.extend_from_slice("và Đà Nẵng.".as_bytes());
-    let a = run(Content::Raw { bytes: &bytes, content_type: "text/plain; charset=utf-8" }).expect("sniffed");
+    let a = run(Content::Raw {
+        bytes: &bytes,
+        content_type: "text/plain; charset=utf-8",
+    })
+    .expect("sniffed");
     assert!(a.text.contains("Xin ch"));
-    let garbage: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8 & 0x1f).collect();
-    assert!(matches!(run(Content::Raw { bytes: &garbage, content_type: "" }), Err(AnalysisError::Binary(_))));
+    let garbage: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8 & 0x1f)
+        .collect();
+    assert!(matches!(
+        run(Content::Raw {
+            bytes: &garbage,
+            content_type: ""
+        }),
+        Err(AnalysisError::Binary(_))
+    ));
 }
 
 #[test]
 fn deep_and_wide_html() {
-    let deep = format!("<html><body>{}<p>Bài viết chính nằm ở đây với đủ chữ để được giữ lại.</p>{}</body></html>", "<div>".repeat(200_000), "</div>".repeat(200_000));
+    let deep = format!(
+        "<html><body>{}<p>Bài viết chính nằm ở đây với đủ chữ để được giữ lại.</p>{}</body></html>",
+        "<div>".repeat(200_000),
+        "</div>".repeat(200_000)
+    );
     let a = run(Content::Html(&deep)).expect("valid");
     assert!(a.text.contains("Bài viết chính"));
     let deep_b = "<b>".repeat(200_000) + "chữ";
     run(Content::Html(&deep_b)).expect("valid");
     let wide = "<p>Một đoạn.</p>".repeat(100_000);
     run(Content::Html(&format!("<html><body>{wide}</body></html>"))).expect("valid");
-    let one_tag = format!("<html><body><div class=\"{}\">x</div></body></html>", "a".repeat(10 << 20));
+    let one_tag = format!(
+        "<html><body><div class=\"{}\">x</div></body></html>",
+        "a".repeat(10 << 20)
+    );
     run(Content::Html(&one_tag)).expect("valid");
-    let unclosed = "<html><body><p>Đoạn một <b>đậm <i>nghiêng <a href='x'>liên kết <table><tr><td>ô".repeat(1000);
+    let unclosed =
+        "<html><body><p>Đoạn một <b>đậm <i>nghiêng <a href='x'>liên kết <table><tr><td>ô"
+            .repeat(1000);
     run(Content::Html(&unclosed)).expect("valid");
     let no_gt = "<a".repeat(1 << 20);
     let _ = run(Content::Html(&no_gt));
@@ -97,7 +157,17 @@ fn many_tiny_paragraphs() {
     let text = "Tin.\n".repeat(100_000);
     let a = run(Content::Text(&text)).expect("valid");
     assert_eq!(a.sentences.len(), 100_000);
-    let x = Pipeline::default().analyze(Content::Text(&text), &Options { stages: vitext::analysis::Stages { extract: Some(true), ..vitext::analysis::Stages::ALL }, ..opts() }, &Cancel::new());
+    let x = Pipeline::default().analyze(
+        Content::Text(&text),
+        &Options {
+            stages: vitext::analysis::Stages {
+                extract: Some(true),
+                ..vitext::analysis::Stages::ALL
+            },
+            ..opts()
+        },
+        &Cancel::new(),
+    );
     assert!(x.is_ok());
 }
 
@@ -131,5 +201,8 @@ fn cancelled_work_stops() {
     let cancel = Cancel::new();
     cancel.cancel();
     let text = "Ông Minh đến Hà Nội. ".repeat(1000);
-    assert!(matches!(Pipeline::default().analyze(Content::Text(&text), &opts(), &cancel), Err(AnalysisError::Cancelled)));
+    assert!(matches!(
+        Pipeline::default().analyze(Content::Text(&text), &opts(), &cancel),
+        Err(AnalysisError::Cancelled)
+    ));
 }

@@ -31,18 +31,36 @@ impl Drop for Served {
 async fn serve(extra: &[&str]) -> Served {
     let port = free_port();
     let child = Command::new(BIN)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--metrics-addr", "off", "--log-format", "text"])
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--metrics-addr",
+            "off",
+            "--log-format",
+            "text",
+        ])
         .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn vitext serve");
-    let served = Served { child, url: format!("http://127.0.0.1:{port}") };
+    let served = Served {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(30) {
-        if let Ok(ch) = tonic::transport::Channel::from_shared(served.url.clone()).expect("url").connect().await {
+        if let Ok(ch) = tonic::transport::Channel::from_shared(served.url.clone())
+            .expect("url")
+            .connect()
+            .await
+        {
             let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
-            if let Ok(r) = h.check(tonic_health::pb::HealthCheckRequest::default()).await {
+            if let Ok(r) = h
+                .check(tonic_health::pb::HealthCheckRequest::default())
+                .await
+            {
                 if r.into_inner().status == 1 {
                     return served;
                 }
@@ -54,33 +72,72 @@ async fn serve(extra: &[&str]) -> Served {
 }
 
 fn article(id: &str) -> AnalyzeStreamRequest {
-    let document = proto::Document { id: id.into(), content: Some(Content::Text(ARTICLE.into())), ..Default::default() };
-    AnalyzeStreamRequest { request: Some(AnalyzeRequest { document: Some(document), ..Default::default() }) }
+    let document = proto::Document {
+        id: id.into(),
+        content: Some(Content::Text(ARTICLE.into())),
+        ..Default::default()
+    };
+    AnalyzeStreamRequest {
+        request: Some(AnalyzeRequest {
+            document: Some(document),
+            ..Default::default()
+        }),
+    }
 }
 
 #[tokio::test]
 async fn sigterm_lets_an_open_stream_finish_then_exits() {
     let mut served = serve(&["--drain-seconds", "20"]).await;
-    let mut client = TextAnalyzerClient::connect(served.url.clone()).await.expect("connect");
+    let mut client = TextAnalyzerClient::connect(served.url.clone())
+        .await
+        .expect("connect");
     let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let mut answers = client.analyze_stream(tokio_stream::wrappers::ReceiverStream::new(rx)).await.expect("stream").into_inner();
+    let mut answers = client
+        .analyze_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .expect("stream")
+        .into_inner();
     tx.send(article("before")).await.expect("send");
-    let first = answers.next().await.expect("answer").expect("ok").response.expect("response");
+    let first = answers
+        .next()
+        .await
+        .expect("answer")
+        .expect("ok")
+        .response
+        .expect("response");
     assert_eq!(first.id, "before");
 
-    let status = Command::new("kill").args(["-TERM", &served.child.id().to_string()]).status().expect("kill");
+    let status = Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(status.success());
     tokio::time::sleep(Duration::from_millis(200)).await;
     // New connections are refused or told NOT_SERVING...
-    if let Ok(ch) = tonic::transport::Channel::from_shared(served.url.clone()).expect("url").connect().await {
+    if let Ok(ch) = tonic::transport::Channel::from_shared(served.url.clone())
+        .expect("url")
+        .connect()
+        .await
+    {
         let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
-        if let Ok(r) = h.check(tonic_health::pb::HealthCheckRequest::default()).await {
+        if let Ok(r) = h
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+        {
             assert_ne!(r.into_inner().status, 1, "still SERVING while draining");
         }
     }
     // ...but the call in flight goes on to the end.
-    tx.send(article("during-drain")).await.expect("send during drain");
-    let second = answers.next().await.expect("answer").expect("ok").response.expect("response");
+    tx.send(article("during-drain"))
+        .await
+        .expect("send during drain");
+    let second = answers
+        .next()
+        .await
+        .expect("answer")
+        .expect("ok")
+        .response
+        .expect("response");
     assert_eq!(second.id, "during-drain");
     assert!(second.error.is_none());
     drop(tx);
@@ -92,7 +149,10 @@ async fn sigterm_lets_an_open_stream_finish_then_exits() {
             assert!(code.success(), "exit status {code:?}");
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(15), "server did not exit after draining");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "server did not exit after draining"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -115,7 +175,13 @@ fn jsonl_input(n: usize) -> (String, Vec<String>) {
 }
 
 fn run_with_stdin(args: &[&str], input: &str) -> std::process::Output {
-    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
     let mut stdin = child.stdin.take().expect("stdin");
     let input = input.to_string();
     let writer = std::thread::spawn(move || {
@@ -136,7 +202,10 @@ fn ids_and_errors(stdout: &[u8]) -> (Vec<String>, usize) {
         if v.get("error").is_some() {
             errors += 1;
         } else {
-            assert!(v["sentences"].as_array().is_some_and(|s| !s.is_empty()), "{line}");
+            assert!(
+                v["sentences"].as_array().is_some_and(|s| !s.is_empty()),
+                "{line}"
+            );
         }
     }
     (ids, errors)
@@ -146,29 +215,65 @@ fn ids_and_errors(stdout: &[u8]) -> (Vec<String>, usize) {
 async fn client_streams_120_articles_and_gets_120_answers() {
     let served = serve(&[]).await;
     let (input, mut want) = jsonl_input(120);
-    let out = tokio::task::spawn_blocking(move || run_with_stdin(&["client", "--addr", &served.url, "--stages", "segment,entities"], &input))
-        .await
-        .expect("join");
+    let out = tokio::task::spawn_blocking(move || {
+        run_with_stdin(
+            &[
+                "client",
+                "--addr",
+                &served.url,
+                "--stages",
+                "segment,entities",
+            ],
+            &input,
+        )
+    })
+    .await
+    .expect("join");
     let (mut got, errors) = ids_and_errors(&out.stdout);
-    assert_eq!(got.len(), 120, "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        got.len(),
+        120,
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     got.sort();
     want.sort();
     assert_eq!(got, want);
     assert_eq!(errors, 20);
-    assert_eq!(out.status.code(), Some(2), "some articles failed, so the exit code says so");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "some articles failed, so the exit code says so"
+    );
 }
 
 #[test]
 fn analyze_jsonl_prints_the_scorers_shape() {
     let (input, want) = jsonl_input(30);
     let out = run_with_stdin(&["analyze", "--jsonl"], &input);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (got, errors) = ids_and_errors(&out.stdout);
     assert_eq!(got, want, "answers come back in input order");
     assert_eq!(errors, 5);
-    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().expect("a line")).expect("json");
-    assert_eq!(first["text"].as_str(), Some(ARTICLE), "plain text is returned unchanged");
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .expect("a line"),
+    )
+    .expect("json");
+    assert_eq!(
+        first["text"].as_str(),
+        Some(ARTICLE),
+        "plain text is returned unchanged"
+    );
     let tok = &first["sentences"][0]["tokens"][1];
     assert!(tok["end"].as_u64().is_some());
-    assert!(first["entities"].as_array().is_some_and(|e| e.iter().any(|e| e["label"] == "PER")));
+    assert!(first["entities"]
+        .as_array()
+        .is_some_and(|e| e.iter().any(|e| e["label"] == "PER")));
 }

@@ -13,7 +13,12 @@ fn seeds() -> Option<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = entries
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
-        .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).ok()?)))
+        .filter_map(|e| {
+            Some((
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).ok()?,
+            ))
+        })
         .collect();
     out.sort();
     Some(out)
@@ -26,14 +31,25 @@ fn seeds_segment_without_tokens_crossing_sentences() {
     let p = Pipeline::default();
     for (name, text) in &seeds {
         for extract in [false, true] {
-            let opts = Options { stages: Stages { extract: Some(extract), ..Stages::ALL }, ..Options::default() };
-            let a = p.analyze(Content::Text(text), &opts, &Cancel::new()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let opts = Options {
+                stages: Stages {
+                    extract: Some(extract),
+                    ..Stages::ALL
+                },
+                ..Options::default()
+            };
+            let a = p
+                .analyze(Content::Text(text), &opts, &Cancel::new())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(!a.sentences.is_empty(), "{name}");
             let mut last = 0;
             for s in &a.sentences {
                 assert!(s.range.start >= last, "{name}: sentences overlap");
                 for w in &s.words {
-                    assert!(w.start >= s.range.start && w.end <= s.range.end, "{name}: word crosses a sentence boundary");
+                    assert!(
+                        w.start >= s.range.start && w.end <= s.range.end,
+                        "{name}: word crosses a sentence boundary"
+                    );
                 }
                 last = s.range.end;
             }
@@ -48,12 +64,29 @@ fn seeds_segment_without_tokens_crossing_sentences() {
 fn seeds_extraction_drops_the_counters_and_keeps_the_title() {
     let Some(seeds) = seeds() else { return };
     let p = Pipeline::default();
-    let opts = Options { stages: Stages { extract: Some(true), segment: false, entities: false }, ..Options::default() };
-    let (_, text) = seeds.iter().find(|(n, _)| n.starts_with("004")).expect("seed 004");
-    let a = p.analyze(Content::Text(text), &opts, &Cancel::new()).expect("extract");
+    let opts = Options {
+        stages: Stages {
+            extract: Some(true),
+            segment: false,
+            entities: false,
+        },
+        ..Options::default()
+    };
+    let (_, text) = seeds
+        .iter()
+        .find(|(n, _)| n.starts_with("004"))
+        .expect("seed 004");
+    let a = p
+        .analyze(Content::Text(text), &opts, &Cancel::new())
+        .expect("extract");
     assert_eq!(a.title, "Mỹ và Đức tìm cách thúc đẩy viện trợ cho Ukraine");
     assert!(a.text.contains("Olaf Scholz"));
-    for junk in ["Thống kê truy cập", "Go top", "Tổng lượt truy cập", "(Ảnh: AFP/TTXVN)"] {
+    for junk in [
+        "Thống kê truy cập",
+        "Go top",
+        "Tổng lượt truy cập",
+        "(Ảnh: AFP/TTXVN)",
+    ] {
         assert!(!a.text.contains(junk), "{junk}");
     }
     assert_eq!(a.metadata.source_credits, ["TTXVN/Vietnam+"]);

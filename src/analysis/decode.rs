@@ -54,11 +54,7 @@ pub fn decode(raw: &[u8], content_type: &str) -> Result<Decoded, AnalysisError> 
     })
 }
 
-fn pick_encoding(
-    raw: &[u8],
-    declared: Option<&'static Encoding>,
-    mime: &str,
-) -> &'static Encoding {
+fn pick_encoding(raw: &[u8], declared: Option<&'static Encoding>, mime: &str) -> &'static Encoding {
     if let Some(utf16) = utf16_without_bom(raw) {
         return utf16;
     }
@@ -92,7 +88,12 @@ fn utf16_without_bom(raw: &[u8]) -> Option<&'static Encoding> {
     }
     let pairs = sample.len() / 2;
     let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd_nul * 10 >= pairs * 3 && even_nul * 20 < pairs {
         Some(UTF_16LE)
     } else if even_nul * 10 >= pairs * 3 && odd_nul * 20 < pairs {
@@ -176,7 +177,16 @@ pub fn sniff_format(text: &str) -> Format {
         .take(1024)
         .collect::<String>()
         .to_ascii_lowercase();
-    let markers = ["<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<meta", "<title"];
+    let markers = [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<div",
+        "<p>",
+        "<meta",
+        "<title",
+    ];
     if head.starts_with('<') && markers.iter().any(|m| head.contains(m)) {
         Format::Html
     } else {

@@ -7,7 +7,11 @@ use super::normalize::syllable_key;
 
 macro_rules! lexicon_file {
     ($path:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/lexicon/", $path))
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/models/lexicon/",
+            $path
+        ))
     };
 }
 
@@ -69,41 +73,91 @@ pub struct Lexicons {
 }
 
 impl Lexicons {
-    fn load() -> Self {
-        let locations: Vec<&str> = lexicon_file!("rdrsegmenter/VN_LOCATIONS.txt")
+    /// Builds the lexicons from file contents, looked up by their path under models/lexicon.
+    fn build(file: &dyn Fn(&'static str) -> std::borrow::Cow<'static, str>) -> Self {
+        let (loc, prov, dist) = (
+            file("rdrsegmenter/VN_LOCATIONS.txt"),
+            file("admin_units/provinces.txt"),
+            file("admin_units/districts_pre2025.txt"),
+        );
+        let locations: Vec<&str> = loc
             .lines()
-            .chain(lexicon_file!("admin_units/provinces.txt").lines())
-            .chain(admin_names(lexicon_file!("admin_units/districts_pre2025.txt")))
+            .chain(prov.lines())
+            .chain(admin_names(&dist))
             .collect();
-        let countries: Vec<&str> = lexicon_file!("rdrsegmenter/COUNTRY_L_NAME.txt")
-            .lines()
-            .chain(lexicon_file!("rdrsegmenter/COUNTRY_S_NAME.txt").lines())
-            .collect();
+        let (long, short) = (
+            file("rdrsegmenter/COUNTRY_L_NAME.txt"),
+            file("rdrsegmenter/COUNTRY_S_NAME.txt"),
+        );
+        let countries: Vec<&str> = long.lines().chain(short.lines()).collect();
+        let dict = file("rdrsegmenter/VN_DICT.txt");
         let words = WordSet::from_lines(
-            lexicon_file!("rdrsegmenter/VN_DICT.txt")
-                .lines()
+            dict.lines()
                 .chain(locations.iter().copied())
                 .chain(countries.iter().copied()),
         );
         Lexicons {
             words,
-            sentence_openers: WordSet::from_lines(lexicon_file!("rdrsegmenter/VN_FIRST_SENT_WORDS.txt").lines()),
-            family_names: WordSet::from_lines(lexicon_file!("rdrsegmenter/VN_FAMILY_NAMES.txt").lines()),
-            locations: WordSet::from_lines(locations),
-            countries: WordSet::from_lines(countries),
-            companies: WordSet::from_lines(lexicon_file!("rdrsegmenter/WORLD_COMPANY.txt").lines()),
+            sentence_openers: WordSet::from_lines(
+                file("rdrsegmenter/VN_FIRST_SENT_WORDS.txt").lines(),
+            ),
+            family_names: WordSet::from_lines(file("rdrsegmenter/VN_FAMILY_NAMES.txt").lines()),
+            locations: WordSet::from_lines(locations.iter().copied()),
+            countries: WordSet::from_lines(countries.iter().copied()),
+            companies: WordSet::from_lines(file("rdrsegmenter/WORLD_COMPANY.txt").lines()),
         }
     }
 
-    /// The process-wide lexicons (parsed on first use, a few milliseconds).
+    fn embedded(path: &'static str) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(match path {
+            "rdrsegmenter/VN_LOCATIONS.txt" => lexicon_file!("rdrsegmenter/VN_LOCATIONS.txt"),
+            "admin_units/provinces.txt" => lexicon_file!("admin_units/provinces.txt"),
+            "admin_units/districts_pre2025.txt" => {
+                lexicon_file!("admin_units/districts_pre2025.txt")
+            }
+            "rdrsegmenter/COUNTRY_L_NAME.txt" => lexicon_file!("rdrsegmenter/COUNTRY_L_NAME.txt"),
+            "rdrsegmenter/COUNTRY_S_NAME.txt" => lexicon_file!("rdrsegmenter/COUNTRY_S_NAME.txt"),
+            "rdrsegmenter/VN_DICT.txt" => lexicon_file!("rdrsegmenter/VN_DICT.txt"),
+            "rdrsegmenter/VN_FIRST_SENT_WORDS.txt" => {
+                lexicon_file!("rdrsegmenter/VN_FIRST_SENT_WORDS.txt")
+            }
+            "rdrsegmenter/VN_FAMILY_NAMES.txt" => lexicon_file!("rdrsegmenter/VN_FAMILY_NAMES.txt"),
+            "rdrsegmenter/WORLD_COMPANY.txt" => lexicon_file!("rdrsegmenter/WORLD_COMPANY.txt"),
+            _ => "",
+        })
+    }
+
+    /// The lexicons from `dir` (laid out like models/lexicon); files absent there fall back to
+    /// the embedded ones. Returns which files were read from `dir`.
+    pub fn from_dir(dir: &std::path::Path) -> std::io::Result<(Self, Vec<String>)> {
+        if !dir.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{} is not a directory", dir.display()),
+            ));
+        }
+        let read = std::cell::RefCell::new(Vec::new());
+        let lex = Self::build(
+            &|path| match std::fs::read_to_string(dir.join("lexicon").join(path)) {
+                Ok(s) => {
+                    read.borrow_mut().push(path.to_string());
+                    std::borrow::Cow::Owned(s)
+                }
+                Err(_) => Self::embedded(path),
+            },
+        );
+        Ok((lex, read.into_inner()))
+    }
+
+    /// The process-wide embedded lexicons (parsed on first use, a few milliseconds).
     pub fn get() -> &'static Lexicons {
         static LEXICONS: OnceLock<Lexicons> = OnceLock::new();
-        LEXICONS.get_or_init(Lexicons::load)
+        LEXICONS.get_or_init(|| Self::build(&Self::embedded))
     }
 }
 
 /// "Huyện An Biên" -> "An Biên": the admin-unit lists prefix the unit type.
-fn admin_names(list: &str) -> impl Iterator<Item = &str> {
+fn admin_names(list: &str) -> impl Iterator<Item = &str> + '_ {
     list.lines().map(|l| {
         ["Huyện ", "Quận ", "Thị xã ", "Thành phố ", "Thành Phố "]
             .iter()
@@ -121,8 +175,33 @@ mod tests {
         let lx = Lexicons::get();
         assert!(lx.words.len() > 30_000);
         assert!(lx.words.contains_key("bộ trưởng"));
-        assert!(lx.words.contains_key(&format!("{} {}", syllable_key("hoà"), syllable_key("bình"))));
+        assert!(lx.words.contains_key(&format!(
+            "{} {}",
+            syllable_key("hoà"),
+            syllable_key("bình")
+        )));
         assert!(lx.locations.contains_key("an biên"));
         assert!(lx.family_names.contains_key("nguyễn"));
+    }
+
+    #[test]
+    fn a_model_directory_overrides_single_files() {
+        let dir = std::env::temp_dir().join(format!("vitext-lex-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("lexicon/rdrsegmenter")).unwrap();
+        std::fs::write(
+            dir.join("lexicon/rdrsegmenter/VN_DICT.txt"),
+            "xin chào\nđường sắt đô thị\n",
+        )
+        .unwrap();
+        let (lx, read) = Lexicons::from_dir(&dir).unwrap();
+        assert_eq!(read, ["rdrsegmenter/VN_DICT.txt"]);
+        assert!(lx.words.contains_key("đường sắt đô thị"));
+        assert!(!lx.words.contains_key("bộ trưởng"));
+        assert!(
+            lx.family_names.contains_key("nguyễn"),
+            "other files stay embedded"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(Lexicons::from_dir(&dir).is_err());
     }
 }

@@ -74,7 +74,9 @@ fn tone_position(l: &[char]) -> Option<usize> {
     let mut i = l.iter().position(|&c| is_vowel(c))?;
     let next_is_vowel = |k: usize| l.get(k + 1).is_some_and(|&c| is_vowel(c));
     // "qu" and "gi" before a vowel: the u / i belongs to the onset.
-    if i > 0 && ((l[i - 1] == 'q' && l[i] == 'u') || (l[i - 1] == 'g' && l[i] == 'i')) && next_is_vowel(i)
+    if i > 0
+        && ((l[i - 1] == 'q' && l[i] == 'u') || (l[i - 1] == 'g' && l[i] == 'i'))
+        && next_is_vowel(i)
     {
         i += 1;
     }

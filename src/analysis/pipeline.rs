@@ -16,7 +16,10 @@ use super::sentence;
 pub enum Content<'a> {
     Text(&'a str),
     Html(&'a str),
-    Raw { bytes: &'a [u8], content_type: &'a str },
+    Raw {
+        bytes: &'a [u8],
+        content_type: &'a str,
+    },
 }
 
 impl Content<'_> {
@@ -40,7 +43,11 @@ pub struct Stages {
 }
 
 impl Stages {
-    pub const ALL: Stages = Stages { extract: None, segment: true, entities: true };
+    pub const ALL: Stages = Stages {
+        extract: None,
+        segment: true,
+        entities: true,
+    };
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +59,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { stages: Stages::ALL, include_removed: false, max_bytes: 8 << 20 }
+        Self {
+            stages: Stages::ALL,
+            include_removed: false,
+            max_bytes: 8 << 20,
+        }
     }
 }
 
@@ -104,7 +115,10 @@ pub struct Pipeline {
 impl Default for Pipeline {
     /// The embedded models.
     fn default() -> Self {
-        Self::new(Box::<LongestMatch>::default(), Box::<GazetteerTagger>::default())
+        Self::new(
+            Box::<LongestMatch>::default(),
+            Box::<GazetteerTagger>::default(),
+        )
     }
 }
 
@@ -113,21 +127,40 @@ impl Pipeline {
         Self { segmenter, tagger }
     }
 
+    /// The first-version stages over the given lexicons.
+    pub fn with_lexicons(lexicons: &'static super::lexicon::Lexicons) -> Self {
+        Self::new(
+            Box::new(LongestMatch::new(lexicons)),
+            Box::new(GazetteerTagger::new(lexicons)),
+        )
+    }
+
     /// (segmenter, tagger) names, for logs and the model-info metric.
     pub fn model_names(&self) -> (&str, &str) {
         (self.segmenter.name(), self.tagger.name())
     }
 
-    pub fn analyze(&self, content: Content<'_>, opts: &Options, cancel: &Cancel) -> Result<Analysis, AnalysisError> {
+    pub fn analyze(
+        &self,
+        content: Content<'_>,
+        opts: &Options,
+        cancel: &Cancel,
+    ) -> Result<Analysis, AnalysisError> {
         if content.len() > opts.max_bytes {
-            return Err(AnalysisError::TooLarge { size: content.len(), limit: opts.max_bytes });
+            return Err(AnalysisError::TooLarge {
+                size: content.len(),
+                limit: opts.max_bytes,
+            });
         }
         let mut timings = Vec::with_capacity(4);
         let t = Instant::now();
         let (text, format) = match content {
             Content::Text(s) => (std::borrow::Cow::Borrowed(s), Format::Text),
             Content::Html(s) => (std::borrow::Cow::Borrowed(s), Format::Html),
-            Content::Raw { bytes, content_type } => {
+            Content::Raw {
+                bytes,
+                content_type,
+            } => {
                 if bytes.is_empty() {
                     return Err(AnalysisError::Empty("content"));
                 }
@@ -184,7 +217,8 @@ impl Pipeline {
         let t = Instant::now();
         let tokens = tokenize::tokenize(text);
         let sentence_ranges = sentence::split(text, &tokens);
-        let mut per_sentence_words: Vec<Vec<Range<usize>>> = Vec::with_capacity(sentence_ranges.len());
+        let mut per_sentence_words: Vec<Vec<Range<usize>>> =
+            Vec::with_capacity(sentence_ranges.len());
         for (n, r) in sentence_ranges.iter().enumerate() {
             if n % 64 == 0 {
                 cancel.check()?;
@@ -198,7 +232,11 @@ impl Pipeline {
                 if n % 64 == 0 {
                     cancel.check()?;
                 }
-                let view = SentenceView { text, tokens: &tokens[r.clone()], words };
+                let view = SentenceView {
+                    text,
+                    tokens: &tokens[r.clone()],
+                    words,
+                };
                 out.entities.extend(self.tagger.tag(&view));
             }
             timings.push((StageName::Entities, t.elapsed()));
@@ -210,7 +248,10 @@ impl Pipeline {
                 let toks = &tokens[r.clone()];
                 SentenceSpan {
                     range: toks[0].start..toks[toks.len() - 1].end,
-                    words: words.into_iter().map(|w| toks[w.start].start..toks[w.end - 1].end).collect(),
+                    words: words
+                        .into_iter()
+                        .map(|w| toks[w.start].start..toks[w.end - 1].end)
+                        .collect(),
                 }
             })
             .collect();

@@ -10,7 +10,8 @@ use super::segment::tokenize::{Syllable, TokenKind};
 const MAX_SENTENCE_TOKENS: usize = 400;
 
 fn is_terminal(t: &str) -> bool {
-    matches!(t, "." | "!" | "?" | "…" | "./." | "!!" | "?!") || (t.len() >= 2 && t.bytes().all(|b| b == b'.'))
+    matches!(t, "." | "!" | "?" | "…" | "./." | "!!" | "?!")
+        || (t.len() >= 2 && t.bytes().all(|b| b == b'.'))
 }
 
 fn is_closing(t: &str) -> bool {
@@ -66,7 +67,10 @@ fn starts_sentence(text: &str, prev: &Syllable, next: &Syllable) -> bool {
     let first = next.text(text).chars().next().unwrap_or(' ');
     first.is_uppercase()
         || first.is_numeric()
-        || matches!(first, '"' | '“' | '\'' | '‘' | '(' | '[' | '-' | '–' | '—' | '•' | '«')
+        || matches!(
+            first,
+            '"' | '“' | '\'' | '‘' | '(' | '[' | '-' | '–' | '—' | '•' | '«'
+        )
         || next.kind == TokenKind::Symbol
 }
 
@@ -86,25 +90,36 @@ mod tests {
     #[test]
     fn abbreviations_numbers_initials() {
         let s = sentences("Bộ trưởng Lloyd J. Austin III đến TP. Hồ Chí Minh ngày 31/8. Ông gặp 4.700 binh sĩ, chi 8,8 tỷ USD.");
-        assert_eq!(s, [
-            "Bộ trưởng Lloyd J. Austin III đến TP. Hồ Chí Minh ngày 31/8.",
-            "Ông gặp 4.700 binh sĩ, chi 8,8 tỷ USD.",
-        ]);
+        assert_eq!(
+            s,
+            [
+                "Bộ trưởng Lloyd J. Austin III đến TP. Hồ Chí Minh ngày 31/8.",
+                "Ông gặp 4.700 binh sĩ, chi 8,8 tỷ USD.",
+            ]
+        );
     }
 
     #[test]
     fn quotes_and_lines() {
-        let s = sentences("Ông nói: \"Chúng tôi sẽ đến.\" Sau đó ông đi.\nTiêu đề không dấu chấm\nDòng hai!");
-        assert_eq!(s, [
-            "Ông nói: \"Chúng tôi sẽ đến.\"",
-            "Sau đó ông đi.",
-            "Tiêu đề không dấu chấm",
-            "Dòng hai!",
-        ]);
+        let s = sentences(
+            "Ông nói: \"Chúng tôi sẽ đến.\" Sau đó ông đi.\nTiêu đề không dấu chấm\nDòng hai!",
+        );
+        assert_eq!(
+            s,
+            [
+                "Ông nói: \"Chúng tôi sẽ đến.\"",
+                "Sau đó ông đi.",
+                "Tiêu đề không dấu chấm",
+                "Dòng hai!",
+            ]
+        );
     }
 
     #[test]
     fn lowercase_after_dot_continues() {
-        assert_eq!(sentences("Giá tăng... nhưng vẫn ổn."), ["Giá tăng... nhưng vẫn ổn."]);
+        assert_eq!(
+            sentences("Giá tăng... nhưng vẫn ổn."),
+            ["Giá tăng... nhưng vẫn ổn."]
+        );
     }
 }

@@ -16,7 +16,9 @@ use super::scheduler::{Job, Scheduler};
 use crate::analysis::pipeline::Stages;
 use crate::analysis::{Cancel, Options};
 use crate::proto::text_analyzer_server::TextAnalyzer;
-use crate::proto::{self, AnalyzeRequest, AnalyzeResponse, AnalyzeStreamRequest, AnalyzeStreamResponse};
+use crate::proto::{
+    self, AnalyzeRequest, AnalyzeResponse, AnalyzeStreamRequest, AnalyzeStreamResponse,
+};
 use crate::telemetry::names;
 
 pub struct AnalyzerService {
@@ -27,34 +29,62 @@ pub struct AnalyzerService {
 
 impl AnalyzerService {
     pub fn new(scheduler: Arc<Scheduler>, max_document_bytes: usize, stream_window: usize) -> Self {
-        Self { scheduler, max_document_bytes, stream_window: stream_window.max(1) }
+        Self {
+            scheduler,
+            max_document_bytes,
+            stream_window: stream_window.max(1),
+        }
     }
 
     fn job(&self, req: AnalyzeRequest) -> Result<Job, (String, Status)> {
-        let id = req.document.as_ref().map(|d| d.id.clone()).unwrap_or_default();
+        let id = req
+            .document
+            .as_ref()
+            .map(|d| d.id.clone())
+            .unwrap_or_default();
         let stages = convert::stages_from(&req.stages).map_err(|s| (id.clone(), s))?;
         let unit = convert::offset_unit(req.offset_unit).map_err(|s| (id.clone(), s))?;
         let (id, content) = convert::take_content(req.document).map_err(|s| (id.clone(), s))?;
         if content.is_empty() {
             return Err((id, Status::invalid_argument("document content is empty")));
         }
-        let options = Options { stages, include_removed: req.include_removed, max_bytes: self.max_document_bytes };
-        Ok(Job { id, content, options, unit })
+        let options = Options {
+            stages,
+            include_removed: req.include_removed,
+            max_bytes: self.max_document_bytes,
+        };
+        Ok(Job {
+            id,
+            content,
+            options,
+            unit,
+        })
     }
 
     /// One unary analysis: shed when full, honour the deadline, record metrics.
-    async fn unary(&self, rpc: &'static str, deadline: Option<Duration>, req: AnalyzeRequest) -> Result<AnalyzeResponse, Status> {
+    async fn unary(
+        &self,
+        rpc: &'static str,
+        deadline: Option<Duration>,
+        req: AnalyzeRequest,
+    ) -> Result<AnalyzeResponse, Status> {
         let started = Instant::now();
-        let id = req.document.as_ref().map(|d| d.id.clone()).unwrap_or_default();
+        let id = req
+            .document
+            .as_ref()
+            .map(|d| d.id.clone())
+            .unwrap_or_default();
         let span = info_span!("request", rpc, id = %id);
         let result = async {
             let job = self.job(req).map_err(|(_, s)| s)?;
             let slot = self.scheduler.try_slot()?;
             let work = self.scheduler.run(job, slot, Cancel::new());
             match deadline {
-                Some(d) => tokio::time::timeout(d, work)
-                    .await
-                    .unwrap_or_else(|_| Err(Status::deadline_exceeded("deadline expired before the analysis finished"))),
+                Some(d) => tokio::time::timeout(d, work).await.unwrap_or_else(|_| {
+                    Err(Status::deadline_exceeded(
+                        "deadline expired before the analysis finished",
+                    ))
+                }),
                 None => work.await,
             }
         }
@@ -116,7 +146,12 @@ fn analyze_request(
     if stages.entities {
         list.push(proto::Stage::Entities as i32);
     }
-    AnalyzeRequest { document, stages: list, offset_unit, include_removed }
+    AnalyzeRequest {
+        document,
+        stages: list,
+        offset_unit,
+        include_removed,
+    }
 }
 
 /// Extraction default for Segment/TagEntities: forced on when asked, else by content type.
@@ -132,44 +167,109 @@ type AnswerStream = Pin<Box<dyn Stream<Item = Result<AnalyzeStreamResponse, Stat
 
 #[tonic::async_trait]
 impl TextAnalyzer for AnalyzerService {
-    async fn extract(&self, request: Request<proto::ExtractRequest>) -> Result<Response<proto::ExtractResponse>, Status> {
+    async fn extract(
+        &self,
+        request: Request<proto::ExtractRequest>,
+    ) -> Result<Response<proto::ExtractResponse>, Status> {
         let deadline = deadline_of(&request);
         let r = request.into_inner();
-        let stages = Stages { extract: Some(true), segment: false, entities: false };
-        let a = self.unary("Extract", deadline, analyze_request(r.document, stages, r.offset_unit, r.include_removed)).await?;
-        Ok(Response::new(proto::ExtractResponse { id: a.id, title: a.title, text: a.text, metadata: a.metadata, blocks: a.blocks }))
+        let stages = Stages {
+            extract: Some(true),
+            segment: false,
+            entities: false,
+        };
+        let a = self
+            .unary(
+                "Extract",
+                deadline,
+                analyze_request(r.document, stages, r.offset_unit, r.include_removed),
+            )
+            .await?;
+        Ok(Response::new(proto::ExtractResponse {
+            id: a.id,
+            title: a.title,
+            text: a.text,
+            metadata: a.metadata,
+            blocks: a.blocks,
+        }))
     }
 
-    async fn segment(&self, request: Request<proto::SegmentRequest>) -> Result<Response<proto::SegmentResponse>, Status> {
+    async fn segment(
+        &self,
+        request: Request<proto::SegmentRequest>,
+    ) -> Result<Response<proto::SegmentResponse>, Status> {
         let deadline = deadline_of(&request);
         let r = request.into_inner();
-        let stages = Stages { extract: extract_flag(r.extract, &r.document), segment: true, entities: false };
-        let a = self.unary("Segment", deadline, analyze_request(r.document, stages, r.offset_unit, false)).await?;
-        Ok(Response::new(proto::SegmentResponse { id: a.id, text: a.text, sentences: a.sentences }))
+        let stages = Stages {
+            extract: extract_flag(r.extract, &r.document),
+            segment: true,
+            entities: false,
+        };
+        let a = self
+            .unary(
+                "Segment",
+                deadline,
+                analyze_request(r.document, stages, r.offset_unit, false),
+            )
+            .await?;
+        Ok(Response::new(proto::SegmentResponse {
+            id: a.id,
+            text: a.text,
+            sentences: a.sentences,
+        }))
     }
 
-    async fn tag_entities(&self, request: Request<proto::TagEntitiesRequest>) -> Result<Response<proto::TagEntitiesResponse>, Status> {
+    async fn tag_entities(
+        &self,
+        request: Request<proto::TagEntitiesRequest>,
+    ) -> Result<Response<proto::TagEntitiesResponse>, Status> {
         let deadline = deadline_of(&request);
         let r = request.into_inner();
-        let stages = Stages { extract: extract_flag(r.extract, &r.document), segment: false, entities: true };
-        let a = self.unary("TagEntities", deadline, analyze_request(r.document, stages, r.offset_unit, false)).await?;
-        Ok(Response::new(proto::TagEntitiesResponse { id: a.id, text: a.text, entities: a.entities }))
+        let stages = Stages {
+            extract: extract_flag(r.extract, &r.document),
+            segment: false,
+            entities: true,
+        };
+        let a = self
+            .unary(
+                "TagEntities",
+                deadline,
+                analyze_request(r.document, stages, r.offset_unit, false),
+            )
+            .await?;
+        Ok(Response::new(proto::TagEntitiesResponse {
+            id: a.id,
+            text: a.text,
+            entities: a.entities,
+        }))
     }
 
-    async fn analyze(&self, request: Request<AnalyzeRequest>) -> Result<Response<AnalyzeResponse>, Status> {
+    async fn analyze(
+        &self,
+        request: Request<AnalyzeRequest>,
+    ) -> Result<Response<AnalyzeResponse>, Status> {
         let deadline = deadline_of(&request);
-        let a = self.unary("Analyze", deadline, request.into_inner()).await?;
+        let a = self
+            .unary("Analyze", deadline, request.into_inner())
+            .await?;
         Ok(Response::new(a))
     }
 
     type AnalyzeStreamStream = AnswerStream;
 
-    async fn analyze_stream(&self, request: Request<Streaming<AnalyzeStreamRequest>>) -> Result<Response<AnswerStream>, Status> {
+    async fn analyze_stream(
+        &self,
+        request: Request<Streaming<AnalyzeStreamRequest>>,
+    ) -> Result<Response<AnswerStream>, Status> {
         let mut inbound = request.into_inner();
         let window = self.stream_window;
         let (tx, rx) = mpsc::channel::<Result<AnalyzeStreamResponse, Status>>(window);
         let scheduler = self.scheduler.clone();
-        let this = AnalyzerService { scheduler: scheduler.clone(), max_document_bytes: self.max_document_bytes, stream_window: window };
+        let this = AnalyzerService {
+            scheduler: scheduler.clone(),
+            max_document_bytes: self.max_document_bytes,
+            stream_window: window,
+        };
         counter!(names::STREAMS).increment(1);
         gauge!(names::STREAMS_ACTIVE).increment(1.0);
         tokio::spawn(async move {
@@ -197,7 +297,10 @@ impl TextAnalyzer for AnalyzerService {
                 let started = Instant::now();
                 let job = match req.request {
                     Some(r) => this.job(r),
-                    None => Err((String::new(), Status::invalid_argument("stream message has no request"))),
+                    None => Err((
+                        String::new(),
+                        Status::invalid_argument("stream message has no request"),
+                    )),
                 };
                 let (tx, scheduler, cancel) = (tx.clone(), scheduler.clone(), cancel.clone());
                 tokio::spawn(async move {
@@ -221,7 +324,11 @@ impl TextAnalyzer for AnalyzerService {
                         Ok(r) => r,
                         Err(s) => article_error(id, &s),
                     };
-                    let _ = tx.send(Ok(AnalyzeStreamResponse { response: Some(response) })).await;
+                    let _ = tx
+                        .send(Ok(AnalyzeStreamResponse {
+                            response: Some(response),
+                        }))
+                        .await;
                 });
             };
             if tx.is_closed() {
@@ -230,7 +337,12 @@ impl TextAnalyzer for AnalyzerService {
             // Wait for the articles still in flight: each holds one unit of the window.
             let _all = in_stream.acquire_many(window as u32).await;
             if let Some(status) = end_status {
-                warn!(articles, code = code_name(status.code()), "stream ended by an error: {}", status.message());
+                warn!(
+                    articles,
+                    code = code_name(status.code()),
+                    "stream ended by an error: {}",
+                    status.message()
+                );
                 let _ = tx.send(Err(status)).await;
             }
             gauge!(names::STREAMS_ACTIVE).decrement(1.0);
@@ -246,10 +358,12 @@ mod tests {
     #[test]
     fn grpc_timeout_header_parses_with_margin() {
         let mut r = Request::new(());
-        r.metadata_mut().insert("grpc-timeout", "1000m".parse().unwrap());
+        r.metadata_mut()
+            .insert("grpc-timeout", "1000m".parse().unwrap());
         let d = deadline_of(&r).unwrap();
         assert!(d < Duration::from_secs(1) && d > Duration::from_millis(950));
-        r.metadata_mut().insert("grpc-timeout", "bogus".parse().unwrap());
+        r.metadata_mut()
+            .insert("grpc-timeout", "bogus".parse().unwrap());
         assert_eq!(deadline_of(&r), None);
     }
 }

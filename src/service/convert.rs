@@ -10,7 +10,10 @@ use crate::proto::{self, document, OffsetUnit, Stage};
 pub enum OwnedContent {
     Text(String),
     Html(String),
-    Raw { bytes: Vec<u8>, content_type: String },
+    Raw {
+        bytes: Vec<u8>,
+        content_type: String,
+    },
 }
 
 impl OwnedContent {
@@ -18,7 +21,13 @@ impl OwnedContent {
         match self {
             OwnedContent::Text(s) => Content::Text(s),
             OwnedContent::Html(s) => Content::Html(s),
-            OwnedContent::Raw { bytes, content_type } => Content::Raw { bytes, content_type },
+            OwnedContent::Raw {
+                bytes,
+                content_type,
+            } => Content::Raw {
+                bytes,
+                content_type,
+            },
         }
     }
     pub fn len(&self) -> usize {
@@ -35,8 +44,16 @@ pub fn take_content(doc: Option<proto::Document>) -> Result<(String, OwnedConten
     let content = match doc.content {
         Some(document::Content::Text(t)) => OwnedContent::Text(t),
         Some(document::Content::Html(h)) => OwnedContent::Html(h),
-        Some(document::Content::Raw(b)) => OwnedContent::Raw { bytes: b, content_type: doc.content_type },
-        None => return Err(Status::invalid_argument(format!("document {:?} has no text, html or raw content", doc.id))),
+        Some(document::Content::Raw(b)) => OwnedContent::Raw {
+            bytes: b,
+            content_type: doc.content_type,
+        },
+        None => {
+            return Err(Status::invalid_argument(format!(
+                "document {:?} has no text, html or raw content",
+                doc.id
+            )))
+        }
     };
     Ok((doc.id, content))
 }
@@ -46,7 +63,11 @@ pub fn stages_from(list: &[i32]) -> Result<Stages, Status> {
     if list.is_empty() {
         return Ok(Stages::ALL);
     }
-    let mut s = Stages { extract: Some(false), segment: false, entities: false };
+    let mut s = Stages {
+        extract: Some(false),
+        segment: false,
+        entities: false,
+    };
     for &v in list {
         match Stage::try_from(v) {
             Ok(Stage::Extract) => s.extract = Some(true),
@@ -59,7 +80,8 @@ pub fn stages_from(list: &[i32]) -> Result<Stages, Status> {
 }
 
 pub fn offset_unit(v: i32) -> Result<OffsetUnit, Status> {
-    OffsetUnit::try_from(v).map_err(|_| Status::invalid_argument(format!("unknown offset unit {v}")))
+    OffsetUnit::try_from(v)
+        .map_err(|_| Status::invalid_argument(format!("unknown offset unit {v}")))
 }
 
 pub fn status_of(e: &AnalysisError) -> Status {
@@ -117,7 +139,12 @@ pub struct OffsetMap<'a> {
 
 impl<'a> OffsetMap<'a> {
     pub fn new(text: &'a str, unit: OffsetUnit) -> Self {
-        Self { text, unit, byte: 0, units: 0 }
+        Self {
+            text,
+            unit,
+            byte: 0,
+            units: 0,
+        }
     }
 
     fn count(&self, s: &str) -> usize {
@@ -153,9 +180,16 @@ pub fn to_response(id: String, a: Analysis, unit: OffsetUnit) -> proto::AnalyzeR
             let tokens = s
                 .words
                 .iter()
-                .map(|w| proto::Token { start: map.map(w.start), end: map.map(w.end) })
+                .map(|w| proto::Token {
+                    start: map.map(w.start),
+                    end: map.map(w.end),
+                })
                 .collect();
-            proto::Sentence { start, end: map.map(s.range.end), tokens }
+            proto::Sentence {
+                start,
+                end: map.map(s.range.end),
+                tokens,
+            }
         })
         .collect();
     let mut map = OffsetMap::new(&a.text, unit);
@@ -196,7 +230,11 @@ pub fn to_response(id: String, a: Analysis, unit: OffsetUnit) -> proto::AnalyzeR
 }
 
 fn block(b: &Block, map: &mut OffsetMap<'_>) -> proto::Block {
-    let (start, end) = if b.kept { (map.map(b.range.start), map.map(b.range.end)) } else { (0, 0) };
+    let (start, end) = if b.kept {
+        (map.map(b.range.start), map.map(b.range.end))
+    } else {
+        (0, 0)
+    };
     proto::Block {
         start,
         end,
@@ -215,7 +253,10 @@ mod tests {
     fn offsets_in_every_unit() {
         let text = "Việt 😀 Nam";
         let nam = text.find("Nam").unwrap();
-        assert_eq!(OffsetMap::new(text, OffsetUnit::Utf8Byte).map(nam), nam as u32);
+        assert_eq!(
+            OffsetMap::new(text, OffsetUnit::Utf8Byte).map(nam),
+            nam as u32
+        );
         assert_eq!(OffsetMap::new(text, OffsetUnit::CodePoint).map(nam), 7);
         assert_eq!(OffsetMap::new(text, OffsetUnit::Utf16).map(nam), 8);
         let mut m = OffsetMap::new(text, OffsetUnit::CodePoint);

@@ -53,12 +53,21 @@ impl Drop for InFlight {
 }
 
 impl Scheduler {
-    pub fn new(pipeline: Arc<Pipeline>, threads: usize, max_in_flight: usize) -> Result<Self, rayon::ThreadPoolBuildError> {
+    pub fn new(
+        pipeline: Arc<Pipeline>,
+        threads: usize,
+        max_in_flight: usize,
+    ) -> Result<Self, rayon::ThreadPoolBuildError> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("vitext-worker-{i}"))
             .build()?;
-        Ok(Self { pipeline, pool, permits: Arc::new(Semaphore::new(max_in_flight)), max_in_flight })
+        Ok(Self {
+            pipeline,
+            pool,
+            permits: Arc::new(Semaphore::new(max_in_flight)),
+            max_in_flight,
+        })
     }
 
     /// A slot for one article now, or RESOURCE_EXHAUSTED (with a retry hint) when full.
@@ -70,18 +79,30 @@ impl Scheduler {
                 self.max_in_flight
             ));
             // gRPC retry pushback: clients with a retry policy wait this long.
-            s.metadata_mut().insert("grpc-retry-pushback-ms", tonic::metadata::MetadataValue::from_static("50"));
+            s.metadata_mut().insert(
+                "grpc-retry-pushback-ms",
+                tonic::metadata::MetadataValue::from_static("50"),
+            );
             s
         })
     }
 
     /// A slot for one article, waiting for it (streams wait instead of being shed).
     pub async fn slot(&self) -> Result<OwnedSemaphorePermit, Status> {
-        self.permits.clone().acquire_owned().await.map_err(|_| Status::unavailable("server is shutting down"))
+        self.permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Status::unavailable("server is shutting down"))
     }
 
     /// Analyses one job on the pool. `cancel` may be shared (a stream cancels all its jobs).
-    pub async fn run(&self, job: Job, slot: OwnedSemaphorePermit, cancel: Cancel) -> Result<AnalyzeResponse, Status> {
+    pub async fn run(
+        &self,
+        job: Job,
+        slot: OwnedSemaphorePermit,
+        cancel: Cancel,
+    ) -> Result<AnalyzeResponse, Status> {
         let in_flight = InFlight::new();
         let mut guard = CancelOnDrop(Some(cancel.clone()));
         let (tx, rx) = oneshot::channel();
@@ -97,20 +118,24 @@ impl Scheduler {
             let reply = match result {
                 Ok(a) => {
                     for (stage, took) in &a.timings {
-                        histogram!(names::STAGE_DURATION, "stage" => stage.as_str()).record(took.as_secs_f64());
+                        histogram!(names::STAGE_DURATION, "stage" => stage.as_str())
+                            .record(took.as_secs_f64());
                     }
                     counter!(names::ARTICLES).increment(1);
                     counter!(names::BYTES).increment(bytes as u64);
                     let t = Instant::now();
                     let r = convert::to_response(job.id, a, job.unit);
-                    histogram!(names::STAGE_DURATION, "stage" => "encode").record(t.elapsed().as_secs_f64());
+                    histogram!(names::STAGE_DURATION, "stage" => "encode")
+                        .record(t.elapsed().as_secs_f64());
                     Ok(r)
                 }
                 Err(e) => Err(convert::status_of(&e)),
             };
             let _ = tx.send(reply);
         });
-        let out = rx.await.unwrap_or_else(|_| Err(Status::cancelled("analysis cancelled")));
+        let out = rx
+            .await
+            .unwrap_or_else(|_| Err(Status::cancelled("analysis cancelled")));
         guard.0 = None;
         out
     }

@@ -43,7 +43,8 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "VITEXT_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,
-    /// Directory with model files overriding the embedded ones.
+    /// Directory with model files overriding the embedded ones (laid out like models/:
+    /// lexicon/rdrsegmenter/VN_DICT.txt, ...); files absent there stay embedded.
     #[arg(long, env = "VITEXT_MODEL_DIR")]
     pub model_dir: Option<std::path::PathBuf>,
     /// Seconds to finish in-flight work after SIGTERM/SIGINT before exiting anyway.
@@ -53,7 +54,11 @@ pub struct Config {
     #[arg(long, env = "VITEXT_MAX_CONNECTION_AGE_SECONDS", default_value_t = 300)]
     pub max_connection_age_seconds: u64,
     /// Seconds an old connection may take to finish its calls.
-    #[arg(long, env = "VITEXT_MAX_CONNECTION_AGE_GRACE_SECONDS", default_value_t = 30)]
+    #[arg(
+        long,
+        env = "VITEXT_MAX_CONNECTION_AGE_GRACE_SECONDS",
+        default_value_t = 30
+    )]
     pub max_connection_age_grace_seconds: u64,
     /// HTTP/2 keepalive ping interval in seconds.
     #[arg(long, env = "VITEXT_KEEPALIVE_SECONDS", default_value_t = 30)]
@@ -67,7 +72,10 @@ pub struct MetricsAddr(pub Option<SocketAddr>);
 fn parse_metrics_addr(s: &str) -> Result<MetricsAddr, String> {
     match s.trim() {
         "" | "off" | "none" => Ok(MetricsAddr(None)),
-        a => a.parse().map(|a| MetricsAddr(Some(a))).map_err(|e| format!("{a:?}: {e}")),
+        a => a
+            .parse()
+            .map(|a| MetricsAddr(Some(a)))
+            .map_err(|e| format!("{a:?}: {e}")),
     }
 }
 
@@ -109,40 +117,69 @@ pub enum ServeError {
 }
 
 /// Binds, serves until `shutdown` resolves, then drains for at most `drain_seconds`.
-pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     if let MetricsAddr(Some(addr)) = config.metrics_addr {
         telemetry::init_metrics(addr).map_err(|e| ServeError::Metrics(e.to_string()))?;
     }
-    let listener = TcpListener::bind(config.addr).await.map_err(|e| ServeError::Bind(config.addr, e))?;
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| ServeError::Bind(config.addr, e))?;
     serve(config, listener, shutdown).await
 }
 
 /// Serves on an already bound listener (tests bind 127.0.0.1:0).
-pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let local = listener.local_addr().ok();
-    info!(?config, ?local, "starting vitext {}", env!("CARGO_PKG_VERSION"));
+    info!(
+        ?config,
+        ?local,
+        "starting vitext {}",
+        env!("CARGO_PKG_VERSION")
+    );
     let (health, health_service) = tonic_health::server::health_reporter();
     const SERVICE: &str = "vitext.v1.TextAnalyzer";
-    health.set_service_status("", ServingStatus::NotServing).await;
-    health.set_service_status(SERVICE, ServingStatus::NotServing).await;
+    health
+        .set_service_status("", ServingStatus::NotServing)
+        .await;
+    health
+        .set_service_status(SERVICE, ServingStatus::NotServing)
+        .await;
 
-    if let Some(dir) = &config.model_dir {
-        // No external model formats exist yet: refuse a directory rather than ignore it.
-        return Err(ServeError::Models(dir.clone(), "loading models from a directory is not supported by this build; the embedded models are used without --model-dir".into()));
-    }
-    let pipeline = tokio::task::spawn_blocking(|| {
-        let p = Pipeline::default();
-        crate::analysis::lexicon::Lexicons::get();
-        p
+    let model_dir = config.model_dir.clone();
+    let pipeline = tokio::task::spawn_blocking(move || -> Result<Pipeline, ServeError> {
+        match model_dir {
+            Some(dir) => {
+                let (lexicons, read) = crate::analysis::lexicon::Lexicons::from_dir(&dir).map_err(|e| ServeError::Models(dir.clone(), e.to_string()))?;
+                info!(dir = %dir.display(), files = ?read, "model files override the embedded ones");
+                // One set per process, alive as long as the server: leaking it is the point.
+                Ok(Pipeline::with_lexicons(Box::leak(Box::new(lexicons))))
+            }
+            None => {
+                crate::analysis::lexicon::Lexicons::get();
+                Ok(Pipeline::default())
+            }
+        }
     })
     .await
-    .map_err(|e| ServeError::Models(Default::default(), e.to_string()))?;
+    .map_err(|e| ServeError::Models(Default::default(), e.to_string()))??;
     let (seg, tag) = {
         let (s, t) = pipeline.model_names();
         (s.to_string(), t.to_string())
     };
-    metrics::gauge!(names::MODEL_INFO, "segmenter" => seg.clone(), "tagger" => tag.clone()).set(1.0);
-    let scheduler = Arc::new(Scheduler::new(Arc::new(pipeline), config.threads(), config.in_flight())?);
+    metrics::gauge!(names::MODEL_INFO, "segmenter" => seg.clone(), "tagger" => tag.clone())
+        .set(1.0);
+    let scheduler = Arc::new(Scheduler::new(
+        Arc::new(pipeline),
+        config.threads(),
+        config.in_flight(),
+    )?);
     let analyzer = AnalyzerService::new(scheduler, config.max_document_bytes, config.stream_window);
     let max_msg = config.max_message_bytes();
     let service = TextAnalyzerServer::new(analyzer)
@@ -162,7 +199,9 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         .build_v1alpha()?;
 
     health.set_service_status("", ServingStatus::Serving).await;
-    health.set_service_status(SERVICE, ServingStatus::Serving).await;
+    health
+        .set_service_status(SERVICE, ServingStatus::Serving)
+        .await;
     info!(segmenter = %seg, tagger = %tag, "models loaded; serving");
 
     let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
@@ -171,8 +210,12 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     tokio::spawn(async move {
         shutdown.await;
         // Balancers stop routing here first; then the listener closes and calls finish.
-        drain_health.set_service_status("", ServingStatus::NotServing).await;
-        drain_health.set_service_status(SERVICE, ServingStatus::NotServing).await;
+        drain_health
+            .set_service_status("", ServingStatus::NotServing)
+            .await;
+        drain_health
+            .set_service_status(SERVICE, ServingStatus::NotServing)
+            .await;
         info!(grace_seconds = drain.as_secs(), "draining");
         let _ = drain_tx.send(());
     });
@@ -180,7 +223,9 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     let server = Server::builder()
         .http2_keepalive_interval(Some(Duration::from_secs(config.keepalive_seconds.max(1))))
         .http2_keepalive_timeout(Some(Duration::from_secs(20)))
-        .max_connection_age(Duration::from_secs(config.max_connection_age_seconds.max(1)))
+        .max_connection_age(Duration::from_secs(
+            config.max_connection_age_seconds.max(1),
+        ))
         .max_connection_age_grace(Duration::from_secs(config.max_connection_age_grace_seconds))
         .tcp_nodelay(true)
         .add_service(health_service)
@@ -188,10 +233,11 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
         .add_service(reflection_v1alpha)
         .add_service(service);
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-    let serving = server.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
-        let _ = drain_rx.await;
-        let _ = signalled_tx.send(());
-    });
+    let serving =
+        server.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            let _ = drain_rx.await;
+            let _ = signalled_tx.send(());
+        });
     tokio::pin!(serving);
     // Serve until drained, but once the drain starts give it at most `drain` to finish.
     tokio::select! {

@@ -55,7 +55,11 @@ impl TestServer {
             .await
             .expect("server failed");
         });
-        let server = TestServer { addr, shutdown: Some(tx), handle };
+        let server = TestServer {
+            addr,
+            shutdown: Some(tx),
+            handle,
+        };
         server.wait_serving().await;
         server
     }
@@ -65,20 +69,34 @@ impl TestServer {
     }
 
     pub async fn channel(&self) -> Channel {
-        Channel::from_shared(self.url()).expect("url").connect().await.expect("connect")
+        Channel::from_shared(self.url())
+            .expect("url")
+            .connect()
+            .await
+            .expect("connect")
     }
 
     pub async fn client(&self) -> TextAnalyzerClient<Channel> {
-        TextAnalyzerClient::new(self.channel().await).max_decoding_message_size(64 << 20).max_encoding_message_size(64 << 20)
+        TextAnalyzerClient::new(self.channel().await)
+            .max_decoding_message_size(64 << 20)
+            .max_encoding_message_size(64 << 20)
     }
 
     async fn wait_serving(&self) {
         for _ in 0..200 {
-            if let Ok(ch) = Channel::from_shared(self.url()).expect("url").connect().await {
+            if let Ok(ch) = Channel::from_shared(self.url())
+                .expect("url")
+                .connect()
+                .await
+            {
                 let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
-                let req = tonic_health::pb::HealthCheckRequest { service: String::new() };
+                let req = tonic_health::pb::HealthCheckRequest {
+                    service: String::new(),
+                };
                 if let Ok(r) = h.check(req).await {
-                    if r.into_inner().status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32 {
+                    if r.into_inner().status
+                        == tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+                    {
                         return;
                     }
                 }
@@ -97,15 +115,28 @@ impl TestServer {
 }
 
 pub fn text_doc(id: &str, text: &str) -> proto::Document {
-    proto::Document { id: id.into(), content: Some(Content::Text(text.into())), ..Default::default() }
+    proto::Document {
+        id: id.into(),
+        content: Some(Content::Text(text.into())),
+        ..Default::default()
+    }
 }
 
 pub fn html_doc(id: &str, html: &str) -> proto::Document {
-    proto::Document { id: id.into(), content: Some(Content::Html(html.into())), ..Default::default() }
+    proto::Document {
+        id: id.into(),
+        content: Some(Content::Html(html.into())),
+        ..Default::default()
+    }
 }
 
 pub fn raw_doc(id: &str, bytes: Vec<u8>, content_type: &str) -> proto::Document {
-    proto::Document { id: id.into(), content: Some(Content::Raw(bytes)), content_type: content_type.into(), ..Default::default() }
+    proto::Document {
+        id: id.into(),
+        content: Some(Content::Raw(bytes)),
+        content_type: content_type.into(),
+        ..Default::default()
+    }
 }
 
 /// Checks the invariants every answer keeps: offsets in order, inside the text.
@@ -113,17 +144,28 @@ pub fn check_offsets(r: &proto::AnalyzeResponse) {
     let n = r.text.chars().count() as u32;
     let mut last = 0;
     for s in &r.sentences {
-        assert!(s.start >= last && s.start <= s.end && s.end <= n, "sentence {s:?} of {n}");
+        assert!(
+            s.start >= last && s.start <= s.end && s.end <= n,
+            "sentence {s:?} of {n}"
+        );
         let mut t_last = s.start;
         for t in &s.tokens {
-            assert!(t.start >= t_last && t.start < t.end && t.end <= s.end, "token {t:?} in {s:?}");
+            assert!(
+                t.start >= t_last && t.start < t.end && t.end <= s.end,
+                "token {t:?} in {s:?}"
+            );
             t_last = t.end;
         }
         last = s.end;
     }
     for e in &r.entities {
         assert!(e.start < e.end && e.end <= n);
-        let text: String = r.text.chars().skip(e.start as usize).take((e.end - e.start) as usize).collect();
+        let text: String = r
+            .text
+            .chars()
+            .skip(e.start as usize)
+            .take((e.end - e.start) as usize)
+            .collect();
         assert_eq!(text, e.text);
     }
 }

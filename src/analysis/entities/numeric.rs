@@ -62,7 +62,9 @@ const UNITS: &[(&str, &str)] = &[
 pub fn tag(s: &SentenceView<'_>) -> Vec<Entity> {
     let toks = s.tokens;
     let key = |i: usize| -> String {
-        toks.get(i).map(|t| syllable_key(t.text(s.text))).unwrap_or_default()
+        toks.get(i)
+            .map(|t| syllable_key(t.text(s.text)))
+            .unwrap_or_default()
     };
     let mut out = Vec::new();
     let mut i = 0;
@@ -75,7 +77,12 @@ pub fn tag(s: &SentenceView<'_>) -> Vec<Entity> {
             if let Some(n) = parse_number(toks[i + 1].text(s.text)) {
                 let (mult, used) = multiplier(&key(i + 2));
                 let end_tok = i + 1 + used;
-                out.push(entity(toks[i].start, toks[end_tok].end, Label::Money, Some(money(n * mult, "USD"))));
+                out.push(entity(
+                    toks[i].start,
+                    toks[end_tok].end,
+                    Label::Money,
+                    Some(money(n * mult, "USD")),
+                ));
                 i = end_tok + 1;
                 continue;
             }
@@ -107,18 +114,36 @@ pub fn tag(s: &SentenceView<'_>) -> Vec<Entity> {
         if digits_end < word.len() {
             let unit = syllable_key(&word[digits_end..]);
             if let Some((_, u)) = UNITS.iter().find(|(k, _)| *k == unit) {
-                out.push(entity(t.start, t.end, Label::Quantity, Some(format!("{} {u}", fmt_num(n)))));
+                out.push(entity(
+                    t.start,
+                    t.end,
+                    Label::Quantity,
+                    Some(format!("{} {u}", fmt_num(n))),
+                ));
             }
             i += 1;
             continue;
         }
-        if toks.get(i + 1).is_some_and(|n| n.text(s.text) == "%" && n.start == t.end) {
-            out.push(entity(t.start, toks[i + 1].end, Label::Percent, Some(format!("{}%", fmt_num(n)))));
+        if toks
+            .get(i + 1)
+            .is_some_and(|n| n.text(s.text) == "%" && n.start == t.end)
+        {
+            out.push(entity(
+                t.start,
+                toks[i + 1].end,
+                Label::Percent,
+                Some(format!("{}%", fmt_num(n))),
+            ));
             i += 2;
             continue;
         }
         if key(i + 1) == "phần" && key(i + 2) == "trăm" {
-            out.push(entity(t.start, toks[i + 2].end, Label::Percent, Some(format!("{}%", fmt_num(n)))));
+            out.push(entity(
+                t.start,
+                toks[i + 2].end,
+                Label::Percent,
+                Some(format!("{}%", fmt_num(n))),
+            ));
             i += 3;
             continue;
         }
@@ -126,13 +151,23 @@ pub fn tag(s: &SentenceView<'_>) -> Vec<Entity> {
         let after = i + 1 + used;
         if let Some((len, code)) = match_phrase(&key, after, CURRENCIES) {
             let end_tok = after + len - 1;
-            out.push(entity(t.start, toks[end_tok].end, Label::Money, Some(money(n * mult, code))));
+            out.push(entity(
+                t.start,
+                toks[end_tok].end,
+                Label::Money,
+                Some(money(n * mult, code)),
+            ));
             i = end_tok + 1;
             continue;
         }
         if let Some((len, unit)) = match_phrase(&key, after, UNITS) {
             let end_tok = after + len - 1;
-            out.push(entity(t.start, toks[end_tok].end, Label::Quantity, Some(format!("{} {unit}", fmt_num(n * mult)))));
+            out.push(entity(
+                t.start,
+                toks[end_tok].end,
+                Label::Quantity,
+                Some(format!("{} {unit}", fmt_num(n * mult))),
+            ));
             i = end_tok + 1;
             continue;
         }
@@ -142,15 +177,28 @@ pub fn tag(s: &SentenceView<'_>) -> Vec<Entity> {
 }
 
 fn entity(start: usize, end: usize, label: Label, value: Option<String>) -> Entity {
-    Entity { start, end, label, confidence: 0.9, value }
+    Entity {
+        start,
+        end,
+        label,
+        confidence: 0.9,
+        value,
+    }
 }
 
 fn multiplier(k: &str) -> (f64, usize) {
-    MULTIPLIERS.iter().find(|(w, _)| *w == k).map_or((1.0, 0), |&(_, m)| (m, 1))
+    MULTIPLIERS
+        .iter()
+        .find(|(w, _)| *w == k)
+        .map_or((1.0, 0), |&(_, m)| (m, 1))
 }
 
 /// Longest phrase of `table` starting at token `at`: (length in tokens, value).
-fn match_phrase<'t>(key: &dyn Fn(usize) -> String, at: usize, table: &'t [(&str, &'t str)]) -> Option<(usize, &'t str)> {
+fn match_phrase<'t>(
+    key: &dyn Fn(usize) -> String,
+    at: usize,
+    table: &'t [(&str, &'t str)],
+) -> Option<(usize, &'t str)> {
     let mut best: Option<(usize, &str)> = None;
     let mut joined = String::new();
     for n in 0..3 {
@@ -185,7 +233,11 @@ fn fmt_num(x: f64) -> String {
 
 /// Vietnamese number syntax: '.' groups thousands, ',' marks decimals (4.700 = 4700, 8,8 = 8.8).
 pub fn parse_number(s: &str) -> Option<f64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+    if s.is_empty()
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
         return None;
     }
     let dots = s.matches('.').count();
@@ -225,24 +277,45 @@ fn date_or_time(word: &str, prev: &str) -> Option<(Label, String)> {
         return (h < 24 && m < 60).then(|| (Label::Time, format!("{h:02}:{m:02}")));
     }
     let parts: Vec<&str> = word.split(['/', '-']).collect();
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let valid_day = |d: u32| (1..=31).contains(&d);
     let valid_month = |m: u32| (1..=12).contains(&m);
     let valid_year = |y: u32, p: &str| p.len() == 4 && (1000..=2200).contains(&y);
-    match nums.as_slice() {
-        &[d, m, y] if valid_day(d) && valid_month(m) && valid_year(y, parts[2]) => {
+    match *nums.as_slice() {
+        [d, m, y] if valid_day(d) && valid_month(m) && valid_year(y, parts[2]) => {
             Some((Label::Date, format!("{y:04}-{m:02}-{d:02}")))
         }
-        &[m, y] if prev == "tháng" && valid_month(m) && valid_year(y, parts[1]) => {
+        [m, y] if prev == "tháng" && valid_month(m) && valid_year(y, parts[1]) => {
             Some((Label::Date, format!("{y:04}-{m:02}")))
         }
-        &[d, m] if valid_day(d) && valid_month(m) && is_date_word(prev) => Some((Label::Date, format!("--{m:02}-{d:02}"))),
+        [d, m] if valid_day(d) && valid_month(m) && is_date_word(prev) => {
+            Some((Label::Date, format!("--{m:02}-{d:02}")))
+        }
         _ => None,
     }
 }
 
 fn is_date_word(k: &str) -> bool {
-    matches!(k, "ngày" | "hôm" | "sáng" | "trưa" | "chiều" | "tối" | "đêm" | "từ" | "đến" | "tới" | "và" | "qua" | "nay" | "(")
+    matches!(
+        k,
+        "ngày"
+            | "hôm"
+            | "sáng"
+            | "trưa"
+            | "chiều"
+            | "tối"
+            | "đêm"
+            | "từ"
+            | "đến"
+            | "tới"
+            | "và"
+            | "qua"
+            | "nay"
+            | "("
+    )
 }
 
 #[cfg(test)]
@@ -253,10 +326,20 @@ mod tests {
     fn run(text: &str) -> Vec<(String, &'static str, String)> {
         let toks = tokenize(text);
         let words: Vec<_> = (0..toks.len()).map(|i| i..i + 1).collect();
-        tag(&SentenceView { text, tokens: &toks, words: &words })
-            .into_iter()
-            .map(|e| (text[e.start..e.end].to_string(), e.label.as_str(), e.value.unwrap_or_default()))
-            .collect()
+        tag(&SentenceView {
+            text,
+            tokens: &toks,
+            words: &words,
+        })
+        .into_iter()
+        .map(|e| {
+            (
+                text[e.start..e.end].to_string(),
+                e.label.as_str(),
+                e.value.unwrap_or_default(),
+            )
+        })
+        .collect()
     }
 
     fn one(text: &str) -> (String, &'static str, String) {
@@ -276,10 +359,22 @@ mod tests {
 
     #[test]
     fn dates_and_times() {
-        assert_eq!(one("vào ngày 31/8 tới"), ("31/8".into(), "DATE", "--08-31".into()));
-        assert_eq!(one("ngày 1/2/2024"), ("1/2/2024".into(), "DATE", "2024-02-01".into()));
-        assert_eq!(one("hồi tháng 12/2023"), ("12/2023".into(), "DATE", "2023-12".into()));
-        assert_eq!(one("trong năm 2024"), ("2024".into(), "DATE", "2024".into()));
+        assert_eq!(
+            one("vào ngày 31/8 tới"),
+            ("31/8".into(), "DATE", "--08-31".into())
+        );
+        assert_eq!(
+            one("ngày 1/2/2024"),
+            ("1/2/2024".into(), "DATE", "2024-02-01".into())
+        );
+        assert_eq!(
+            one("hồi tháng 12/2023"),
+            ("12/2023".into(), "DATE", "2023-12".into())
+        );
+        assert_eq!(
+            one("trong năm 2024"),
+            ("2024".into(), "DATE", "2024".into())
+        );
         assert_eq!(one("lúc 14:14"), ("14:14".into(), "TIME", "14:14".into()));
         // a fraction is not a date without a date word before it
         assert!(run("tỷ lệ 3/4 số phiếu").is_empty());
@@ -287,14 +382,38 @@ mod tests {
 
     #[test]
     fn money_percent_quantity() {
-        assert_eq!(one("gói 60 triệu USD"), ("60 triệu USD".into(), "MONEY", "60000000 USD".into()));
-        assert_eq!(one("lên 8 tỷ euro"), ("8 tỷ euro".into(), "MONEY", "8000000000 EUR".into()));
-        assert_eq!(one("(8,8 tỷ USD)"), ("8,8 tỷ USD".into(), "MONEY", "8800000000 USD".into()));
-        assert_eq!(one("giá 50.000 đồng"), ("50.000 đồng".into(), "MONEY", "50000 VND".into()));
+        assert_eq!(
+            one("gói 60 triệu USD"),
+            ("60 triệu USD".into(), "MONEY", "60000000 USD".into())
+        );
+        assert_eq!(
+            one("lên 8 tỷ euro"),
+            ("8 tỷ euro".into(), "MONEY", "8000000000 EUR".into())
+        );
+        assert_eq!(
+            one("(8,8 tỷ USD)"),
+            ("8,8 tỷ USD".into(), "MONEY", "8800000000 USD".into())
+        );
+        assert_eq!(
+            one("giá 50.000 đồng"),
+            ("50.000 đồng".into(), "MONEY", "50000 VND".into())
+        );
         assert_eq!(one("tăng 8,8%"), ("8,8%".into(), "PERCENT", "8.8%".into()));
-        assert_eq!(one("giảm 5 phần trăm"), ("5 phần trăm".into(), "PERCENT", "5%".into()));
-        assert_eq!(one("4.700 binh sĩ"), ("4.700 binh sĩ".into(), "QUANTITY", "4700 binh sĩ".into()));
-        assert_eq!(one("tầm bắn 300 km"), ("300 km".into(), "QUANTITY", "300 km".into()));
-        assert_eq!(one("đạn 105mm"), ("105mm".into(), "QUANTITY", "105 mm".into()));
+        assert_eq!(
+            one("giảm 5 phần trăm"),
+            ("5 phần trăm".into(), "PERCENT", "5%".into())
+        );
+        assert_eq!(
+            one("4.700 binh sĩ"),
+            ("4.700 binh sĩ".into(), "QUANTITY", "4700 binh sĩ".into())
+        );
+        assert_eq!(
+            one("tầm bắn 300 km"),
+            ("300 km".into(), "QUANTITY", "300 km".into())
+        );
+        assert_eq!(
+            one("đạn 105mm"),
+            ("105mm".into(), "QUANTITY", "105 mm".into())
+        );
     }
 }

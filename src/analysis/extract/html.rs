@@ -18,16 +18,59 @@ const SKIP_TAGS: &[&str] = &[
 ];
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt",
-    "figcaption", "caption", "address",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "figcaption",
+    "caption",
+    "address",
 ];
 
 /// Substrings of class/id that mark boilerplate containers.
 const BAD_CLASS: &[&str] = &[
-    "comment", "share", "social", "related", "sidebar", "menu", "navbar", "breadcrumb", "footer",
-    "header", "cookie", "banner", "advert", "ads-", "-ads", "promo", "newsletter", "subscribe",
-    "popup", "modal", "widget", "tags", "pagination", "author-box", "recommend", "most-read",
-    "tin-lien-quan", "lienquan", "relate", "box-tin", "signup", "login",
+    "comment",
+    "share",
+    "social",
+    "related",
+    "sidebar",
+    "menu",
+    "navbar",
+    "breadcrumb",
+    "footer",
+    "header",
+    "cookie",
+    "banner",
+    "advert",
+    "ads-",
+    "-ads",
+    "promo",
+    "newsletter",
+    "subscribe",
+    "popup",
+    "modal",
+    "widget",
+    "tags",
+    "pagination",
+    "author-box",
+    "recommend",
+    "most-read",
+    "tin-lien-quan",
+    "lienquan",
+    "relate",
+    "box-tin",
+    "signup",
+    "login",
 ];
 
 pub fn extract(html: &str, include_removed: bool) -> Extracted {
@@ -74,7 +117,11 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
             continue;
         }
         if !inside {
-            b.drop(BlockKind::Boilerplate, &blk.text, "outside the main content");
+            b.drop(
+                BlockKind::Boilerplate,
+                &blk.text,
+                "outside the main content",
+            );
         } else if blk.tag == "figcaption" || blk.tag == "caption" {
             b.drop(BlockKind::Caption, &blk.text, "caption");
         } else if blk.link_chars * 2 > blk.text.chars().count() {
@@ -118,11 +165,19 @@ fn collect_blocks(doc: &Html) -> Vec<TextBlock> {
                     flush(&mut loose, doc, &mut out);
                     let (text, link_chars) = block_text(node);
                     if !text.is_empty() {
-                        out.push(TextBlock { tag, text, link_chars, ancestors: ancestors(node) });
+                        out.push(TextBlock {
+                            tag,
+                            text,
+                            link_chars,
+                            ancestors: ancestors(node),
+                        });
                     }
                     continue;
                 }
-                if matches!(name, "br" | "div" | "section" | "article" | "table" | "ul" | "ol") {
+                if matches!(
+                    name,
+                    "br" | "div" | "section" | "article" | "table" | "ul" | "ol"
+                ) {
                     flush(&mut loose, doc, &mut out);
                 }
                 for child in node.children().rev() {
@@ -164,8 +219,17 @@ fn flush(loose: &mut Option<(NodeId, String)>, doc: &Html, out: &mut Vec<TextBlo
             let is_link = matches!(node.value(), Node::Element(e) if e.name() == "a");
             let text = squash(&text);
             let link_chars = if is_link { text.chars().count() } else { 0 };
-            let anc = if is_link { ancestors(node) } else { std::iter::once(parent).chain(ancestors(node)).collect() };
-            out.push(TextBlock { tag: "div", text, link_chars, ancestors: anc });
+            let anc = if is_link {
+                ancestors(node)
+            } else {
+                std::iter::once(parent).chain(ancestors(node)).collect()
+            };
+            out.push(TextBlock {
+                tag: "div",
+                text,
+                link_chars,
+                ancestors: anc,
+            });
         }
     }
 }
@@ -180,15 +244,17 @@ fn block_text(node: NodeRef<'_, Node>) -> (String, usize) {
     let mut link_chars = 0;
     for d in node.descendants() {
         if let Node::Text(t) = d.value() {
-            let skipped = d.ancestors().take_while(|a| a.id() != node.id()).any(|a| {
-                matches!(a.value(), Node::Element(e) if SKIP_TAGS.contains(&e.name()))
-            });
+            let skipped = d
+                .ancestors()
+                .take_while(|a| a.id() != node.id())
+                .any(|a| matches!(a.value(), Node::Element(e) if SKIP_TAGS.contains(&e.name())));
             if skipped {
                 continue;
             }
-            let in_link = d.ancestors().take_while(|a| a.id() != node.id()).any(|a| {
-                matches!(a.value(), Node::Element(e) if e.name() == "a")
-            });
+            let in_link = d
+                .ancestors()
+                .take_while(|a| a.id() != node.id())
+                .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
             if in_link {
                 link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
             }
@@ -210,7 +276,11 @@ fn has_bad_class(el: &scraper::node::Element) -> bool {
             attrs.push(' ');
         }
     }
-    if attrs.is_empty() || attrs.contains("article") || attrs.contains("content") || attrs.contains("main") {
+    if attrs.is_empty()
+        || attrs.contains("article")
+        || attrs.contains("content")
+        || attrs.contains("main")
+    {
         return attrs.contains("navigation") || attrs.contains("complementary");
     }
     BAD_CLASS.iter().any(|c| attrs.contains(c)) || attrs.contains("navigation")
@@ -225,7 +295,8 @@ fn best_container(doc: &Html, blocks: &[TextBlock]) -> Option<NodeId> {
         if chars < 25 {
             continue;
         }
-        let value = (chars - b.link_chars.min(chars)) as f64 + if b.tag == "p" { 20.0 } else { 0.0 };
+        let value =
+            (chars - b.link_chars.min(chars)) as f64 + if b.tag == "p" { 20.0 } else { 0.0 };
         // ancestors[0] is the block element itself for tagged blocks; skip to its parent.
         let start = usize::from(b.tag != "div");
         for (k, id) in b.ancestors.iter().skip(start).take(3).enumerate() {
@@ -233,7 +304,10 @@ fn best_container(doc: &Html, blocks: &[TextBlock]) -> Option<NodeId> {
         }
     }
     let _ = doc;
-    score.into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(id, _)| id)
+    score
+        .into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(id, _)| id)
 }
 
 #[derive(Default)]
@@ -246,10 +320,14 @@ struct JsonLd {
 
 fn read_json_ld(doc: &Html) -> JsonLd {
     let mut out = JsonLd::default();
-    let Ok(sel) = Selector::parse("script[type='application/ld+json']") else { return out };
+    let Ok(sel) = Selector::parse("script[type='application/ld+json']") else {
+        return out;
+    };
     for script in doc.select(&sel) {
         let raw: String = script.text().collect();
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(raw.trim()) else { continue };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(raw.trim()) else {
+            continue;
+        };
         let mut queue = vec![&v];
         while let Some(item) = queue.pop() {
             match item {
@@ -259,10 +337,16 @@ fn read_json_ld(doc: &Html) -> JsonLd {
                         queue.push(g);
                     }
                     let ty = o.get("@type").map(|t| t.to_string()).unwrap_or_default();
-                    if !ty.contains("Article") && !ty.contains("Posting") && !ty.contains("Report") {
+                    if !ty.contains("Article") && !ty.contains("Posting") && !ty.contains("Report")
+                    {
                         continue;
                     }
-                    let s = |k: &str| o.get(k).and_then(|x| x.as_str()).map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+                    let s = |k: &str| {
+                        o.get(k)
+                            .and_then(|x| x.as_str())
+                            .map(|x| x.trim().to_string())
+                            .filter(|x| !x.is_empty())
+                    };
                     out.headline = out.headline.take().or_else(|| s("headline"));
                     out.published = out.published.take().or_else(|| s("datePublished"));
                     out.body = out.body.take().or_else(|| s("articleBody"));
@@ -297,12 +381,15 @@ fn read_metadata(doc: &Html) -> Metadata {
         .or_else(|| attr_of(doc, "time[datetime]", "datetime"))
         .or_else(|| first_text(doc, "time").and_then(|t| vietnamese_timestamp(&t)));
     Metadata {
-        author: meta_content(doc, "meta[name='author']").or_else(|| meta_content(doc, "meta[property='article:author']")),
+        author: meta_content(doc, "meta[name='author']")
+            .or_else(|| meta_content(doc, "meta[property='article:author']")),
         published,
         source_credits: Vec::new(),
-        canonical_url: attr_of(doc, "link[rel='canonical']", "href").or_else(|| meta_content(doc, "meta[property='og:url']")),
+        canonical_url: attr_of(doc, "link[rel='canonical']", "href")
+            .or_else(|| meta_content(doc, "meta[property='og:url']")),
         language: attr_of(doc, "html[lang]", "lang"),
-        description: meta_content(doc, "meta[name='description']").or_else(|| meta_content(doc, "meta[property='og:description']")),
+        description: meta_content(doc, "meta[name='description']")
+            .or_else(|| meta_content(doc, "meta[property='og:description']")),
         site_name: meta_content(doc, "meta[property='og:site_name']"),
     }
 }
@@ -313,12 +400,19 @@ fn meta_content(doc: &Html, sel: &str) -> Option<String> {
 
 fn attr_of(doc: &Html, sel: &str, attr: &str) -> Option<String> {
     let sel = Selector::parse(sel).ok()?;
-    doc.select(&sel).find_map(|e| e.value().attr(attr).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
+    doc.select(&sel).find_map(|e| {
+        e.value()
+            .attr(attr)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    })
 }
 
 fn first_text(doc: &Html, sel: &str) -> Option<String> {
     let sel = Selector::parse(sel).ok()?;
-    doc.select(&sel).map(|e| squash(&e.text().collect::<String>())).find(|t| !t.is_empty())
+    doc.select(&sel)
+        .map(|e| squash(&e.text().collect::<String>()))
+        .find(|t| !t.is_empty())
 }
 
 /// "Headline - Site name" -> "Headline".
@@ -354,11 +448,33 @@ fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
         if bytes[i] == b'/' {
             depth = depth.saturating_sub(1);
         } else if bytes[i].is_ascii_alphabetic() {
-            let name_end = bytes[i..].iter().take(64).position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len().min(i + 64), |p| i + p);
+            let name_end = bytes[i..]
+                .iter()
+                .take(64)
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len().min(i + 64), |p| i + p);
             let name = html[i..name_end].to_ascii_lowercase();
-            let void = matches!(name.as_str(), "br" | "img" | "meta" | "link" | "input" | "hr" | "wbr" | "source" | "area" | "base" | "col" | "embed" | "param" | "track");
+            let void = matches!(
+                name.as_str(),
+                "br" | "img"
+                    | "meta"
+                    | "link"
+                    | "input"
+                    | "hr"
+                    | "wbr"
+                    | "source"
+                    | "area"
+                    | "base"
+                    | "col"
+                    | "embed"
+                    | "param"
+                    | "track"
+            );
             let window = &bytes[i..bytes.len().min(i + 4096)];
-            let tag_end = window.iter().position(|&b| b == b'>').map_or(i + window.len(), |p| i + p);
+            let tag_end = window
+                .iter()
+                .position(|&b| b == b'>')
+                .map_or(i + window.len(), |p| i + p);
             let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
             if !void && !self_closing {
                 depth += 1;
@@ -384,13 +500,22 @@ fn strip_tags(html: &str) -> String {
         let after = &rest[lt..];
         let gt = after.find('>').map_or(after.len(), |g| g + 1);
         let tag = after[..gt].to_ascii_lowercase();
-        if ["<p", "</p", "<div", "</div", "<br", "<li", "<h", "</h", "<tr"].iter().any(|t| tag.starts_with(t)) {
+        if [
+            "<p", "</p", "<div", "</div", "<br", "<li", "<h", "</h", "<tr",
+        ]
+        .iter()
+        .any(|t| tag.starts_with(t))
+        {
             out.push('\n');
         }
         rest = &after[gt..];
     }
     out.push_str(rest);
-    out.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+    out.replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
 }
 
 #[cfg(test)]
@@ -412,10 +537,20 @@ mod tests {
             <footer>© 2024 Báo Mẫu</footer></body></html>"#;
         let x = extract(html, true);
         assert_eq!(x.title, "Thủ tướng thăm Nhật Bản");
-        assert!(x.text.starts_with("Thủ tướng thăm Nhật Bản\nThủ tướng đã có chuyến thăm"), "{}", x.text);
+        assert!(
+            x.text
+                .starts_with("Thủ tướng thăm Nhật Bản\nThủ tướng đã có chuyến thăm"),
+            "{}",
+            x.text
+        );
         assert!(x.text.contains("Hai bên đã ký kết"));
-        assert!(!x.text.contains("Trang chủ") && !x.text.contains("sân bay") && !x.text.contains("©"));
-        assert_eq!(x.metadata.published.as_deref(), Some("2024-11-06T14:14:00+07:00"));
+        assert!(
+            !x.text.contains("Trang chủ") && !x.text.contains("sân bay") && !x.text.contains("©")
+        );
+        assert_eq!(
+            x.metadata.published.as_deref(),
+            Some("2024-11-06T14:14:00+07:00")
+        );
         assert_eq!(x.metadata.author.as_deref(), Some("Minh Anh"));
         assert_eq!(x.metadata.language.as_deref(), Some("vi"));
     }
@@ -423,7 +558,9 @@ mod tests {
     #[test]
     fn json_ld_article_body_is_used() {
         let body = "Đoạn một của bài báo rất dài. ".repeat(10);
-        let html = format!(r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","headline":"Tiêu đề","datePublished":"2024-01-08","author":{{"name":"Lan"}},"articleBody":"{body}"}}</script></head><body><p>menu</p></body></html>"#);
+        let html = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","headline":"Tiêu đề","datePublished":"2024-01-08","author":{{"name":"Lan"}},"articleBody":"{body}"}}</script></head><body><p>menu</p></body></html>"#
+        );
         let x = extract(&html, false);
         assert_eq!(x.title, "Tiêu đề");
         assert_eq!(x.metadata.author.as_deref(), Some("Lan"));
@@ -432,7 +569,11 @@ mod tests {
 
     #[test]
     fn absurd_nesting_is_reduced_to_text() {
-        let html = format!("{}<p>Nội dung bài viết ở đây khá dài để được giữ lại trong kết quả trích xuất.</p>{}", "<div>".repeat(200_000), "</div>".repeat(10));
+        let html = format!(
+            "{}<p>Nội dung bài viết ở đây khá dài để được giữ lại trong kết quả trích xuất.</p>{}",
+            "<div>".repeat(200_000),
+            "</div>".repeat(10)
+        );
         let x = extract(&html, false);
         assert!(x.text.contains("Nội dung bài viết"));
     }

@@ -95,7 +95,13 @@ impl Builder {
         let start = self.out.text.len();
         self.out.text.push_str(&text);
         let end = self.out.text.len();
-        self.out.blocks.push(Block { kind, kept: true, range: start..end, text: String::new(), reason: "" });
+        self.out.blocks.push(Block {
+            kind,
+            kept: true,
+            range: start..end,
+            text: String::new(),
+            reason: "",
+        });
     }
 
     pub fn drop(&mut self, kind: BlockKind, text: &str, reason: &'static str) {
@@ -103,7 +109,13 @@ impl Builder {
         if text.is_empty() {
             return;
         }
-        self.out.blocks.push(Block { kind, kept: false, range: 0..0, text: text.to_string(), reason });
+        self.out.blocks.push(Block {
+            kind,
+            kept: false,
+            range: 0..0,
+            text: text.to_string(),
+            reason,
+        });
     }
 
     pub fn finish(mut self, title: String, metadata: Metadata, include_removed: bool) -> Extracted {
@@ -126,7 +138,13 @@ pub fn vietnamese_timestamp(line: &str) -> Option<String> {
         let rest = &line[i..];
         let Some(date) = rest.get(..10) else { continue };
         let d = date.as_bytes();
-        let ok = d[0].is_ascii_digit() && d[1].is_ascii_digit() && d[2] == b'/' && d[3].is_ascii_digit() && d[4].is_ascii_digit() && d[5] == b'/' && d[6..].iter().all(u8::is_ascii_digit);
+        let ok = d[0].is_ascii_digit()
+            && d[1].is_ascii_digit()
+            && d[2] == b'/'
+            && d[3].is_ascii_digit()
+            && d[4].is_ascii_digit()
+            && d[5] == b'/'
+            && d[6..].iter().all(u8::is_ascii_digit);
         if !ok {
             continue;
         }
@@ -137,7 +155,13 @@ pub fn vietnamese_timestamp(line: &str) -> Option<String> {
         }
         let time = rest[10..].trim_start_matches([' ', '-', '|', ',']);
         let t = time.as_bytes();
-        if t.len() >= 5 && t[0].is_ascii_digit() && t[1].is_ascii_digit() && t[2] == b':' && t[3].is_ascii_digit() && t[4].is_ascii_digit() {
+        if t.len() >= 5
+            && t[0].is_ascii_digit()
+            && t[1].is_ascii_digit()
+            && t[2] == b':'
+            && t[3].is_ascii_digit()
+            && t[4].is_ascii_digit()
+        {
             return Some(format!("{year}-{month}-{day}T{}:00", &time[..5]));
         }
         return Some(format!("{year}-{month}-{day}"));

@@ -8,19 +8,51 @@ use super::{vietnamese_timestamp, BlockKind, Builder, Extracted, Metadata};
 /// Lines that open a block of related links or a widget: everything short after them is not
 /// article text.
 const RELATED_TRIGGERS: &[&str] = &[
-    "tin liên quan", "đọc thêm", "có thể bạn quan tâm", "nên xem", "tin khác", "tin cùng chuyên mục",
-    "xem thêm", "bài liên quan", "tin mới", "tin nổi bật", "video đang hot", "đọc nhiều",
-    "xem nhiều", "tin đọc nhiều", "bài viết liên quan",
+    "tin liên quan",
+    "đọc thêm",
+    "có thể bạn quan tâm",
+    "nên xem",
+    "tin khác",
+    "tin cùng chuyên mục",
+    "xem thêm",
+    "bài liên quan",
+    "tin mới",
+    "tin nổi bật",
+    "video đang hot",
+    "đọc nhiều",
+    "xem nhiều",
+    "tin đọc nhiều",
+    "bài viết liên quan",
 ];
 
 const WIDGET_CUES: &[&str] = &[
-    "theo dõi", "phiên bản di động", "go top", "thống kê truy cập", "người trực tuyến",
-    "tổng lượt truy cập", "bình chọn", "đăng nhập", "đăng ký", "chia sẻ", "bình luận", "quảng cáo",
-    "liên hệ", "bản quyền", "copyright", "©", "hotline", "kết quả xổ số", "xổ số", "trang chủ",
+    "theo dõi",
+    "phiên bản di động",
+    "go top",
+    "thống kê truy cập",
+    "người trực tuyến",
+    "tổng lượt truy cập",
+    "bình chọn",
+    "đăng nhập",
+    "đăng ký",
+    "chia sẻ",
+    "bình luận",
+    "quảng cáo",
+    "liên hệ",
+    "bản quyền",
+    "copyright",
+    "©",
+    "hotline",
+    "kết quả xổ số",
+    "xổ số",
+    "trang chủ",
 ];
 
 pub fn extract(text: &str, include_removed: bool) -> Extracted {
-    let lines: Vec<&str> = text.lines().map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
+        .collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
     for l in &lines {
         if !l.is_empty() {
@@ -35,13 +67,15 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
     let mut body_seen = false;
     let mut ended = false;
     let mut title_done = false;
+    let mut teaser_next = false;
     for (i, &line) in lines.iter().enumerate() {
         if line.is_empty() {
             continue;
         }
         let key = fold(line);
         let words = line.split_whitespace().count();
-        let ends_sentence = line.ends_with(['.', '!', '?', '"', '”', ':', '…', ')']) && !line.ends_with(" |");
+        let ends_sentence =
+            line.ends_with(['.', '!', '?', '"', '”', ':', '…', ')']) && !line.ends_with(" |");
         if ended {
             b.drop(BlockKind::Boilerplate, line, "after the end of the article");
             continue;
@@ -97,12 +131,22 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
             continue;
         }
         if counts.get(&key).copied().unwrap_or(0) > 1 {
+            // After the body, a repeated line is a related article's headline; its teaser follows.
+            teaser_next = body_seen;
             b.drop(BlockKind::Boilerplate, line, "duplicated on the page");
+            continue;
+        }
+        if std::mem::take(&mut teaser_next) {
+            b.drop(BlockKind::Related, line, "teaser of a related article");
             continue;
         }
         let long = words >= 12;
         if in_related && !long {
-            b.drop(BlockKind::Related, line, "short line in a related-links block");
+            b.drop(
+                BlockKind::Related,
+                line,
+                "short line in a related-links block",
+            );
             continue;
         }
         in_related = false;
@@ -117,7 +161,11 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
             b.drop(BlockKind::Nav, line, "short line without punctuation");
             continue;
         }
-        let kind = if body_seen { BlockKind::Body } else { BlockKind::Lead };
+        let kind = if body_seen {
+            BlockKind::Body
+        } else {
+            BlockKind::Lead
+        };
         body_seen = true;
         b.keep(kind, line);
     }
@@ -126,11 +174,20 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
 
 /// Case- and space-folded form for comparisons.
 fn fold(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    line.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn is_caption(key: &str) -> bool {
-    key.contains("(ảnh:") || key.contains("(ảnh :") || key.contains("(nguồn:") || key.starts_with("ảnh:") || key.contains("ảnh minh họa") || key.contains("ảnh minh hoạ") || key.contains("(video:")
+    key.contains("(ảnh:")
+        || key.contains("(ảnh :")
+        || key.contains("(nguồn:")
+        || key.starts_with("ảnh:")
+        || key.contains("ảnh minh họa")
+        || key.contains("ảnh minh hoạ")
+        || key.contains("(video:")
 }
 
 fn is_counter(line: &str) -> bool {
@@ -145,11 +202,13 @@ fn source_credit(line: &str) -> Option<String> {
     if words > 8 {
         return None;
     }
-    let inner = line.trim_end_matches(['.', '/']).trim();
+    let mut inner = line.trim_end_matches(['.', '/']).trim();
     if let Some(x) = inner.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        let x = x.trim();
         if x.chars().next().is_some_and(char::is_uppercase) && !x.contains("Ảnh") {
-            return Some(x.trim().to_string());
+            return Some(x.to_string());
         }
+        inner = x;
     }
     let lower = inner.to_lowercase();
     for prefix in ["theo ", "nguồn:", "nguồn "] {
@@ -183,15 +242,26 @@ mod tests {
             "Mỹ và Đức tìm cách thúc đẩy viện trợ\nThủ tướng Đức ngày 8/1 kêu gọi các nước thành viên EU tăng cường hơn nữa nỗ lực viện trợ quân sự.\nGiới chức cấp cao của chính quyền Mỹ cho biết nước này đang đẩy mạnh nỗ lực hỗ trợ tiếp cận thiết bị."
         );
         assert_eq!(x.metadata.source_credits, ["TTXVN/Vietnam+"]);
-        let removed: Vec<_> = x.blocks.iter().filter(|b| !b.kept).map(|b| b.kind).collect();
+        let removed: Vec<_> = x
+            .blocks
+            .iter()
+            .filter(|b| !b.kept)
+            .map(|b| b.kind)
+            .collect();
         assert!(removed.contains(&BlockKind::Caption));
         assert!(removed.contains(&BlockKind::Related));
     }
 
     #[test]
     fn timestamp_becomes_iso() {
-        assert_eq!(vietnamese_timestamp("Quốc tế 06/11/2024 14:14").as_deref(), Some("2024-11-06T14:14:00"));
-        assert_eq!(vietnamese_timestamp("Cập nhật 31/12/2023").as_deref(), Some("2023-12-31"));
+        assert_eq!(
+            vietnamese_timestamp("Quốc tế 06/11/2024 14:14").as_deref(),
+            Some("2024-11-06T14:14:00")
+        );
+        assert_eq!(
+            vietnamese_timestamp("Cập nhật 31/12/2023").as_deref(),
+            Some("2023-12-31")
+        );
         assert_eq!(vietnamese_timestamp("ngày 31/8 tới"), None);
     }
 }

@@ -9,9 +9,43 @@ use crate::analysis::normalize::syllable_key;
 
 /// Honorifics and function words that precede names but never belong to them.
 const NOT_IN_NAMES: &[&str] = &[
-    "ông", "bà", "anh", "chị", "cô", "chú", "bác", "ngài", "em", "cụ", "các", "những", "tại",
-    "ở", "theo", "trong", "khi", "sau", "trước", "và", "của", "với", "cho", "từ", "đến", "tới",
-    "thủ", "tổng", "bộ", "phó", "tướng", "thượng", "nghị", "sĩ", "tỉnh", "thành", "phố",
+    "ông",
+    "bà",
+    "anh",
+    "chị",
+    "cô",
+    "chú",
+    "bác",
+    "ngài",
+    "em",
+    "cụ",
+    "các",
+    "những",
+    "tại",
+    "ở",
+    "theo",
+    "trong",
+    "khi",
+    "sau",
+    "trước",
+    "và",
+    "của",
+    "với",
+    "cho",
+    "từ",
+    "đến",
+    "tới",
+    "thủ",
+    "tổng",
+    "bộ",
+    "phó",
+    "tướng",
+    "thượng",
+    "nghị",
+    "sĩ",
+    "tỉnh",
+    "thành",
+    "phố",
 ];
 
 pub struct LongestMatch {
@@ -19,8 +53,15 @@ pub struct LongestMatch {
 }
 
 impl Default for LongestMatch {
+    /// Over the embedded lexicons.
     fn default() -> Self {
-        Self { lexicons: Lexicons::get() }
+        Self::new(Lexicons::get())
+    }
+}
+
+impl LongestMatch {
+    pub fn new(lexicons: &'static Lexicons) -> Self {
+        Self { lexicons }
     }
 }
 
@@ -32,7 +73,13 @@ impl WordSegmenter for LongestMatch {
     fn segment(&self, text: &str, tokens: &[Syllable]) -> Vec<Range<usize>> {
         let keys: Vec<String> = tokens
             .iter()
-            .map(|t| if t.kind == TokenKind::Word { syllable_key(t.text(text)) } else { String::new() })
+            .map(|t| {
+                if t.kind == TokenKind::Word {
+                    syllable_key(t.text(text))
+                } else {
+                    String::new()
+                }
+            })
             .collect();
         let max = self.lexicons.words.max_syllables;
         let mut out = Vec::with_capacity(tokens.len());
@@ -52,7 +99,9 @@ impl WordSegmenter for LongestMatch {
             let lower_first = !capital(text, &tokens[i]);
             let mut dict_run = run.min(max);
             if lower_first {
-                dict_run = (1..dict_run).find(|&n| capital(text, &tokens[i + n])).unwrap_or(dict_run);
+                dict_run = (1..dict_run)
+                    .find(|&n| capital(text, &tokens[i + n]))
+                    .unwrap_or(dict_run);
             }
             let dict = self.dict_match(&keys[i..i + dict_run]);
             let name = self.name_run(text, tokens, &keys, i, run);
@@ -83,8 +132,21 @@ impl LongestMatch {
 
     /// Length of a proper-name run at i: capitalised syllables, cut before a syllable that
     /// starts a lexicon word continuing in lower case ("Bộ | Quốc phòng").
-    fn name_run(&self, text: &str, tokens: &[Syllable], keys: &[String], i: usize, run: usize) -> usize {
-        let capital = |k: usize| tokens[k].text(text).chars().next().is_some_and(char::is_uppercase);
+    fn name_run(
+        &self,
+        text: &str,
+        tokens: &[Syllable],
+        keys: &[String],
+        i: usize,
+        run: usize,
+    ) -> usize {
+        let capital = |k: usize| {
+            tokens[k]
+                .text(text)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        };
         // A country name ("Mỹ", "Ukraine") stands alone: "Ukraine | Volodymyr Zelensky".
         let is_country = |k: usize| self.lexicons.countries.contains_key(&keys[k]);
         if run < 2 || !capital(i) || NOT_IN_NAMES.contains(&keys[i].as_str()) || is_country(i) {
@@ -94,10 +156,18 @@ impl LongestMatch {
             return 1;
         }
         let mut n = 1;
-        while n < run && capital(i + n) && !NOT_IN_NAMES.contains(&keys[i + n].as_str()) && !is_country(i + n) {
+        while n < run
+            && capital(i + n)
+            && !NOT_IN_NAMES.contains(&keys[i + n].as_str())
+            && !is_country(i + n)
+        {
             n += 1;
         }
-        while n >= 2 && i + n < tokens.len() && self.dict_match(&keys[i + n - 1..(i + n + 1).min(keys.len())]) == 2 && !capital(i + n) {
+        while n >= 2
+            && i + n < tokens.len()
+            && self.dict_match(&keys[i + n - 1..(i + n + 1).min(keys.len())]) == 2
+            && !capital(i + n)
+        {
             n -= 1;
         }
         n
@@ -132,7 +202,10 @@ mod tests {
             words("Bộ trưởng Quốc phòng thăm Lầu Năm Góc"),
             ["Bộ trưởng", "Quốc phòng", "thăm", "Lầu Năm Góc"]
         );
-        assert_eq!(words("ông Lloyd Austin thăm Kiev"), ["ông", "Lloyd Austin", "thăm", "Kiev"]);
+        assert_eq!(
+            words("ông Lloyd Austin thăm Kiev"),
+            ["ông", "Lloyd Austin", "thăm", "Kiev"]
+        );
         assert_eq!(words("Ông Austin nói"), ["Ông", "Austin", "nói"]);
         assert_eq!(words("tăng trưởng kinh tế"), ["tăng trưởng", "kinh tế"]);
     }

@@ -45,14 +45,17 @@ fn is_cjk(c: char) -> bool {
 fn is_ignorable(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        )
 }
 
 /// Abbreviations that keep their final period ("TP. Hồ Chí Minh", "Th.S. Nguyễn").
 const ABBREVIATIONS: &[&str] = &[
-    "TP", "Tp", "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "TS", "ThS", "Th.S", "PGS", "GS",
-    "BS", "KS", "CN", "NXB", "Q", "P", "TT", "Co", "Corp", "Inc", "Ltd", "vs", "No", "Gen",
-    "Lt", "Col", "Sgt", "Capt", "Prof",
+    "TP", "Tp", "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "TS", "ThS", "Th.S", "PGS", "GS", "BS",
+    "KS", "CN", "NXB", "Q", "P", "TT", "Co", "Corp", "Inc", "Ltd", "vs", "No", "Gen", "Lt", "Col",
+    "Sgt", "Capt", "Prof",
 ];
 
 pub fn tokenize(text: &str) -> Vec<Syllable> {
@@ -69,13 +72,21 @@ pub fn tokenize(text: &str) -> Vec<Syllable> {
             continue;
         }
         if let Some(end) = url_end(text, pos) {
-            out.push(Syllable { start: pos, end, kind: TokenKind::Url });
+            out.push(Syllable {
+                start: pos,
+                end,
+                kind: TokenKind::Url,
+            });
             pos = end;
             continue;
         }
         if is_word_char(c) && !is_cjk(c) {
             let (end, kind) = scan_word(text, pos);
-            out.push(Syllable { start: pos, end, kind });
+            out.push(Syllable {
+                start: pos,
+                end,
+                kind,
+            });
             pos = end;
             continue;
         }
@@ -89,7 +100,11 @@ pub fn tokenize(text: &str) -> Vec<Syllable> {
                     end += 1;
                 }
             }
-            out.push(Syllable { start: pos, end, kind: TokenKind::Punct });
+            out.push(Syllable {
+                start: pos,
+                end,
+                kind: TokenKind::Punct,
+            });
             pos = end;
             continue;
         }
@@ -103,7 +118,11 @@ pub fn tokenize(text: &str) -> Vec<Syllable> {
         while let Some(m) = text[end..].chars().next().filter(|&m| is_combining_mark(m)) {
             end += m.len_utf8();
         }
-        out.push(Syllable { start: pos, end, kind });
+        out.push(Syllable {
+            start: pos,
+            end,
+            kind,
+        });
         pos = end;
     }
     out
@@ -116,7 +135,9 @@ fn is_unicode_punct(c: char) -> bool {
 /// End of a URL starting at `pos`, if one starts there.
 fn url_end(text: &str, pos: usize) -> Option<usize> {
     let rest = &text[pos..];
-    let starts = |p: &str| rest.len() >= p.len() && rest.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    let starts = |p: &str| {
+        rest.len() >= p.len() && rest.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    };
     if !(starts("http://") || starts("https://") || starts("www.")) {
         return None;
     }
@@ -167,17 +188,24 @@ fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
                     || (left.is_uppercase() && right.is_uppercase())
                     || segment.chars().count() == 1
                     || (has_at || has_dot) && right.is_ascii_alphanumeric()
-                    || (segment.is_ascii() && left.is_ascii_lowercase() && right.is_ascii_lowercase())
+                    || (segment.is_ascii()
+                        && left.is_ascii_lowercase()
+                        && right.is_ascii_lowercase())
             }
             ',' | ':' => left.is_ascii_digit() && right.is_ascii_digit(),
             '/' => {
                 (left.is_ascii_digit() && right.is_ascii_digit())
-                    || (segment.is_ascii() && left.is_ascii_lowercase() && right.is_ascii_lowercase() && segment.len() <= 3)
+                    || (segment.is_ascii()
+                        && left.is_ascii_lowercase()
+                        && right.is_ascii_lowercase()
+                        && segment.len() <= 3)
             }
             '-' | '‑' => {
                 segment.chars().any(|d| d.is_ascii_digit())
                     || right.is_ascii_digit()
-                    || (segment.chars().all(|d| d.is_uppercase()) && right.is_uppercase() && segment.chars().count() <= 3)
+                    || (segment.chars().all(|d| d.is_uppercase())
+                        && right.is_uppercase()
+                        && segment.chars().count() <= 3)
             }
             '\'' | '’' => left.is_ascii_alphabetic() && right.is_ascii_alphabetic(),
             '&' => left.is_uppercase() && right.is_uppercase(),
@@ -198,7 +226,8 @@ fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
     // Initials and abbreviations keep their period when a word follows ("Lloyd J. Austin").
     if text[end..].starts_with('.') {
         let single_upper = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-        let dotted_initials = has_dot && !has_lower && word.split('.').all(|s| s.chars().count() == 1);
+        let dotted_initials =
+            has_dot && !has_lower && word.split('.').all(|s| s.chars().count() == 1);
         let next = text[end + 1..].chars().next();
         let next_next_upper = text[end + 1..]
             .trim_start_matches([' ', '\u{a0}'])
@@ -242,32 +271,62 @@ mod tests {
     fn numbers_stay_whole() {
         assert_eq!(toks("4.700 binh sĩ"), ["4.700", "binh", "sĩ"]);
         assert_eq!(toks("8,8 tỷ USD"), ["8,8", "tỷ", "USD"]);
-        assert_eq!(toks("ngày 1/2/2024, lúc 14:14"), ["ngày", "1/2/2024", ",", "lúc", "14:14"]);
-        assert_eq!(toks("đạn 105mm và 300 km/h"), ["đạn", "105mm", "và", "300", "km/h"]);
+        assert_eq!(
+            toks("ngày 1/2/2024, lúc 14:14"),
+            ["ngày", "1/2/2024", ",", "lúc", "14:14"]
+        );
+        assert_eq!(
+            toks("đạn 105mm và 300 km/h"),
+            ["đạn", "105mm", "và", "300", "km/h"]
+        );
     }
 
     #[test]
     fn codes_urls_emails() {
-        assert_eq!(toks("ATACMS, F-16, MH370"), ["ATACMS", ",", "F-16", ",", "MH370"]);
-        assert_eq!(toks("TP.HCM và Washington D.C. hôm qua"), ["TP.HCM", "và", "Washington", "D.C.", "hôm", "qua"]);
-        assert_eq!(toks("xem https://vietnamplus.vn/a-b.html."), ["xem", "https://vietnamplus.vn/a-b.html", "."]);
-        assert_eq!(toks("gửi ban@baomoi.vn nhé"), ["gửi", "ban@baomoi.vn", "nhé"]);
+        assert_eq!(
+            toks("ATACMS, F-16, MH370"),
+            ["ATACMS", ",", "F-16", ",", "MH370"]
+        );
+        assert_eq!(
+            toks("TP.HCM và Washington D.C. hôm qua"),
+            ["TP.HCM", "và", "Washington", "D.C.", "hôm", "qua"]
+        );
+        assert_eq!(
+            toks("xem https://vietnamplus.vn/a-b.html."),
+            ["xem", "https://vietnamplus.vn/a-b.html", "."]
+        );
+        assert_eq!(
+            toks("gửi ban@baomoi.vn nhé"),
+            ["gửi", "ban@baomoi.vn", "nhé"]
+        );
         let t = tokenize("F-16 ban@baomoi.vn www.tuoitre.vn");
-        assert_eq!(t.iter().map(|t| t.kind).collect::<Vec<_>>(), [TokenKind::Code, TokenKind::Email, TokenKind::Url]);
+        assert_eq!(
+            t.iter().map(|t| t.kind).collect::<Vec<_>>(),
+            [TokenKind::Code, TokenKind::Email, TokenKind::Url]
+        );
     }
 
     #[test]
     fn names_quotes_and_marks() {
-        assert_eq!(toks("quan hệ Mỹ-Ukraine"), ["quan", "hệ", "Mỹ", "-", "Ukraine"]);
+        assert_eq!(
+            toks("quan hệ Mỹ-Ukraine"),
+            ["quan", "hệ", "Mỹ", "-", "Ukraine"]
+        );
         assert_eq!(toks("Lloyd J. Austin"), ["Lloyd", "J.", "Austin"]);
-        assert_eq!(toks("“Rõ ràng”... «ok» 'x'"), ["“", "Rõ", "ràng", "”", "...", "«", "ok", "»", "'", "x", "'"]);
+        assert_eq!(
+            toks("“Rõ ràng”... «ok» 'x'"),
+            ["“", "Rõ", "ràng", "”", "...", "«", "ok", "»", "'", "x", "'"]
+        );
         assert_eq!(toks("viện trợ./."), ["viện", "trợ", "./."]);
         assert_eq!(toks("• Tin | Video…"), ["•", "Tin", "|", "Video", "…"]);
     }
 
     #[test]
     fn decomposed_vietnamese_is_one_syllable() {
-        assert_eq!(toks("Vie\u{302}\u{323}t Nam"), ["Vie\u{302}\u{323}t", "Nam"]);
+        assert_eq!(
+            toks("Vie\u{302}\u{323}t Nam"),
+            ["Vie\u{302}\u{323}t", "Nam"]
+        );
     }
 
     #[test]
