@@ -194,10 +194,18 @@ impl EntityTagger for GazetteerTagger {
                 w += 1;
                 continue;
             }
+            // Country names stand alone: "Đức | Olaf Scholz", "Mỹ | Lloyd Austin".
+            let is_country = |r: &Range<usize>| {
+                let k = word_key(r);
+                self.lexicons.countries.contains_key(&k) || KNOWN_PLACES.contains(&k.as_str())
+            };
             let mut end = w + 1;
             while end < s.words.len()
                 && capitalised(&s.words[end])
                 && is_space_gap(s, &s.words[end - 1], &s.words[end])
+                && !is_country(&s.words[w])
+                && !(is_country(&s.words[end])
+                    && !ORG_HEADS.contains(&word_key(&s.words[w]).as_str()))
             {
                 end += 1;
             }
