@@ -204,8 +204,8 @@ impl EntityTagger for GazetteerTagger {
                 && capitalised(&s.words[end])
                 && is_space_gap(s, &s.words[end - 1], &s.words[end])
                 && !is_country(&s.words[w])
-                && !(is_country(&s.words[end])
-                    && !ORG_HEADS.contains(&word_key(&s.words[w]).as_str()))
+                && (!is_country(&s.words[end])
+                    || ORG_HEADS.contains(&word_key(&s.words[w]).as_str()))
             {
                 end += 1;
             }
