@@ -3,3 +3,4 @@ pub mod analysis;
 pub mod proto;
 pub mod service;
 pub mod telemetry;
+pub mod train;

@@ -13,6 +13,7 @@ use vitext::service::server::{run, shutdown_signal, Config};
 use vitext::telemetry;
 
 mod client;
+mod train_cli;
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +34,9 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// Send JSON Lines from stdin through a server's AnalyzeStream and print the answers.
     Client(client::ClientArgs),
+    /// Train a model from the data in ../shared/data.
+    #[command(subcommand)]
+    Train(train_cli::TrainCommand),
 }
 
 #[derive(clap::Args)]
@@ -84,6 +88,13 @@ fn main() -> ExitCode {
             }
         },
         Command::Client(args) => client::main(args),
+        Command::Train(cmd) => match train_cli::run(cmd) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("vitext train: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -54,6 +54,11 @@ impl WordSet {
         self.entries.len()
     }
 
+    /// Entries as syllable keys joined by one space.
+    pub fn entries(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(String::as_str)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

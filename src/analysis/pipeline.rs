@@ -8,6 +8,8 @@ use super::decode::{self, Format};
 use super::entities::{gazetteer::GazetteerTagger, Entity, EntityTagger, SentenceView};
 use super::error::AnalysisError;
 use super::extract::{self, Block, Metadata};
+use super::lexicon::Lexicons;
+use super::segment::perceptron::{Model, PerceptronSegmenter, EMBEDDED_SEGMENTER};
 use super::segment::{longest_match::LongestMatch, tokenize, WordSegmenter};
 use super::sentence;
 
@@ -115,10 +117,7 @@ pub struct Pipeline {
 impl Default for Pipeline {
     /// The embedded models.
     fn default() -> Self {
-        Self::new(
-            Box::<LongestMatch>::default(),
-            Box::<GazetteerTagger>::default(),
-        )
+        Self::with_lexicons(Lexicons::get())
     }
 }
 
@@ -127,12 +126,14 @@ impl Pipeline {
         Self { segmenter, tagger }
     }
 
-    /// The first-version stages over the given lexicons.
-    pub fn with_lexicons(lexicons: &'static super::lexicon::Lexicons) -> Self {
-        Self::new(
-            Box::new(LongestMatch::new(lexicons)),
-            Box::new(GazetteerTagger::new(lexicons)),
-        )
+    /// The embedded models over the given lexicons. The segmenter is the learned one; should its
+    /// embedded model not load (a build with a broken model file), longest matching stands in.
+    pub fn with_lexicons(lexicons: &'static Lexicons) -> Self {
+        let segmenter: Box<dyn WordSegmenter> = match Model::from_bytes(EMBEDDED_SEGMENTER) {
+            Ok(model) => Box::new(PerceptronSegmenter::new(model, lexicons)),
+            Err(_) => Box::new(LongestMatch::new(lexicons)),
+        };
+        Self::new(segmenter, Box::new(GazetteerTagger::new(lexicons)))
     }
 
     /// (segmenter, tagger) names, for logs and the model-info metric.

@@ -1,5 +1,6 @@
 //! Word segmentation: syllable tokens grouped into words ("Bộ trưởng", "Lầu Năm Góc").
 pub mod longest_match;
+pub mod perceptron;
 pub mod tokenize;
 
 use std::ops::Range;

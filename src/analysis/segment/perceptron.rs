@@ -1,0 +1,409 @@
+//! The learned word segmenter: a linear model over the boundary between each pair of adjacent
+//! tokens (join or split), vaporetto-style. Features are hashed n-grams of syllable keys around
+//! the boundary, token shapes, the gap between the tokens, and which lexicon words span it.
+//! Weights are a flat i16 array indexed by feature hash; decoding is a sum and a sign per
+//! boundary, with no search.
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::tokenize::{Syllable, TokenKind};
+use super::WordSegmenter;
+use crate::analysis::lexicon::{Lexicons, WordSet};
+use crate::analysis::normalize::syllable_key;
+
+/// Features per boundary.
+pub const N_FEATURES: usize = 17;
+const MAGIC: &[u8; 8] = b"VTXSEG01";
+
+/// 64-bit FNV-1a: stable across builds and platforms (the model file depends on it).
+pub fn hash_str(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[inline]
+fn mix(a: u64, b: u64) -> u64 {
+    let x = (a ^ b.rotate_left(25)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 31)
+}
+
+const BOS: u64 = 0x1111_2222_3333_4444;
+const EOS: u64 = 0x5555_6666_7777_8888;
+
+/// Per-token inputs of the features.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenInfo {
+    pub key: u64,
+    pub shape: u8,
+}
+
+/// Per-boundary inputs besides the tokens.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BoundaryInfo {
+    /// 0 none, 1 spaces, 2 other blank; line breaks never reach the model.
+    pub gap: u8,
+    /// Longest lexicon word containing both tokens (0 when none).
+    pub dict_span: u8,
+    pub dict_ends_left: bool,
+    pub dict_starts_right: bool,
+}
+
+fn shape_of(text: &str, kind: TokenKind) -> u8 {
+    match kind {
+        TokenKind::Word => {
+            let mut chars = text.chars();
+            let first_upper = chars.next().is_some_and(char::is_uppercase);
+            if !first_upper {
+                b'l'
+            } else if text.chars().count() > 1 && text.chars().all(|c| !c.is_lowercase()) {
+                b'A'
+            } else {
+                b'U'
+            }
+        }
+        TokenKind::Number => b'd',
+        TokenKind::Code => b'c',
+        TokenKind::Url | TokenKind::Email => b'u',
+        TokenKind::Punct => b'p',
+        TokenKind::Symbol => b's',
+    }
+}
+
+/// The hashed key of a token: its syllable key for words and marks, a class for the rest.
+fn key_of(text: &str, kind: TokenKind) -> u64 {
+    match kind {
+        TokenKind::Word | TokenKind::Punct | TokenKind::Symbol => hash_str(&syllable_key(text)),
+        TokenKind::Code => hash_str(&text.to_lowercase()),
+        TokenKind::Number => hash_str("<num>"),
+        TokenKind::Url | TokenKind::Email => hash_str("<url>"),
+    }
+}
+
+/// Lexicon entries as a map from the hash of every prefix (in syllable keys) to "is a word".
+pub struct LexiconIndex {
+    prefixes: HashMap<u64, bool>,
+    max_len: usize,
+}
+
+impl LexiconIndex {
+    pub fn new(words: &WordSet) -> Self {
+        let mut prefixes = HashMap::with_capacity(words.len() * 2);
+        for entry in words.entries() {
+            let mut h = 0u64;
+            let n = entry.split(' ').count();
+            for (i, syl) in entry.split(' ').enumerate() {
+                h = mix(h, hash_str(syl));
+                let is_word = i + 1 == n;
+                let e = prefixes.entry(h).or_insert(false);
+                *e |= is_word;
+            }
+        }
+        Self {
+            prefixes,
+            max_len: words.max_syllables,
+        }
+    }
+}
+
+/// Everything the model looks at for one sentence.
+pub struct SentenceFeatures {
+    pub tokens: Vec<TokenInfo>,
+    pub boundaries: Vec<BoundaryInfo>,
+    /// Boundaries that can never join (line breaks).
+    pub forced_split: Vec<bool>,
+}
+
+impl SentenceFeatures {
+    pub fn new(text: &str, tokens: &[Syllable], lexicon: &LexiconIndex) -> Self {
+        let infos: Vec<TokenInfo> = tokens
+            .iter()
+            .map(|t| {
+                let s = t.text(text);
+                TokenInfo {
+                    key: key_of(s, t.kind),
+                    shape: shape_of(s, t.kind),
+                }
+            })
+            .collect();
+        let n = tokens.len();
+        let mut boundaries = vec![BoundaryInfo::default(); n.saturating_sub(1)];
+        let mut forced_split = vec![false; n.saturating_sub(1)];
+        for k in 0..n.saturating_sub(1) {
+            let gap = &text[tokens[k].end..tokens[k + 1].start];
+            boundaries[k].gap = if gap.is_empty() {
+                0
+            } else if gap.bytes().all(|b| b == b' ') {
+                1
+            } else {
+                2
+            };
+            forced_split[k] = gap.contains('\n');
+        }
+        // Lexicon words over runs of space-separated Word tokens.
+        let joinable: Vec<bool> = (0..n.saturating_sub(1))
+            .map(|k| {
+                boundaries[k].gap == 1
+                    && tokens[k].kind == TokenKind::Word
+                    && tokens[k + 1].kind == TokenKind::Word
+            })
+            .collect();
+        for s in 0..n {
+            if tokens[s].kind != TokenKind::Word {
+                continue;
+            }
+            let mut h = mix(0, infos[s].key);
+            let mut len = 1;
+            while len < lexicon.max_len && s + len < n && joinable[s + len - 1] {
+                h = mix(h, infos[s + len].key);
+                len += 1;
+                match lexicon.prefixes.get(&h) {
+                    None => break,
+                    Some(false) => {}
+                    Some(true) => {
+                        for b in &mut boundaries[s..s + len - 1] {
+                            b.dict_span = b.dict_span.max(len as u8);
+                        }
+                        if s > 0 {
+                            boundaries[s - 1].dict_starts_right = true;
+                        }
+                        if s + len - 1 < n - 1 {
+                            boundaries[s + len - 1].dict_ends_left = true;
+                        }
+                    }
+                }
+            }
+        }
+        Self {
+            tokens: infos,
+            boundaries,
+            forced_split,
+        }
+    }
+
+    /// Feature hashes of boundary k (between token k and k+1).
+    pub fn features(&self, k: usize, out: &mut [u64; N_FEATURES]) {
+        let t = &self.tokens;
+        let at = |i: isize| -> (u64, u8) {
+            if i < 0 {
+                (BOS, b'^')
+            } else if i as usize >= t.len() {
+                (EOS, b'$')
+            } else {
+                (t[i as usize].key, t[i as usize].shape)
+            }
+        };
+        let k = k as isize;
+        let (l2, sl2) = at(k - 1);
+        let (l1, sl1) = at(k);
+        let (r1, sr1) = at(k + 1);
+        let (r2, sr2) = at(k + 2);
+        let b = self.boundaries[k as usize];
+        let gap = u64::from(b.gap);
+        let f = |id: u64, parts: &[u64]| parts.iter().fold(mix(id, 0xABCD), |h, &p| mix(h, p));
+        let shapes4 = u64::from_le_bytes([sl2, sl1, sr1, sr2, b.gap, 0, 0, 0]);
+        let shapes2 = u64::from(sl1) << 8 | u64::from(sr1);
+        let dict = u64::from(b.dict_span.min(5)) << 2
+            | u64::from(b.dict_ends_left) << 1
+            | u64::from(b.dict_starts_right);
+        *out = [
+            f(0, &[]),
+            f(1, &[l1]),
+            f(2, &[r1]),
+            f(3, &[l1, r1]),
+            f(4, &[l2, l1]),
+            f(5, &[r1, r2]),
+            f(6, &[l2, l1, r1]),
+            f(7, &[l1, r1, r2]),
+            f(8, &[l2]),
+            f(9, &[r2]),
+            f(10, &[shapes4]),
+            f(11, &[shapes2, gap]),
+            f(12, &[l1, u64::from(sr1), gap]),
+            f(13, &[u64::from(sl1), r1, gap]),
+            f(14, &[dict]),
+            f(15, &[dict, shapes2]),
+            f(16, &[l1, r1, dict]),
+        ];
+    }
+}
+
+/// A trained model: quantised weights indexed by the top `bits` bits of a feature hash.
+pub struct Model {
+    bits: u32,
+    weights: Vec<i16>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a vitext segmenter model (bad magic)")]
+    BadMagic,
+    #[error("model file truncated or the wrong size")]
+    BadSize,
+}
+
+impl Model {
+    #[inline]
+    pub fn index(bits: u32, hash: u64) -> usize {
+        (hash >> (64 - bits)) as usize
+    }
+
+    pub fn from_weights(bits: u32, weights: Vec<i16>) -> Self {
+        Self { bits, weights }
+    }
+
+    pub fn score(&self, features: &[u64; N_FEATURES]) -> i32 {
+        features
+            .iter()
+            .map(|&h| i32::from(self.weights[Self::index(self.bits, h)]))
+            .sum()
+    }
+
+    /// Layout: magic, u32 bits, then 2^bits little-endian i16 weights.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(12 + self.weights.len() * 2);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.bits.to_le_bytes());
+        for w in &self.weights {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        if bytes.len() < 12 || &bytes[..8] != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let bits = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        if !(8..=26).contains(&bits) || bytes.len() != 12 + (2usize << bits) {
+            return Err(ModelError::BadSize);
+        }
+        let weights = bytes[12..]
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Ok(Self { bits, weights })
+    }
+}
+
+/// The embedded model, trained by `vitext train segmenter` (see models/README.md).
+pub const EMBEDDED_SEGMENTER: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/segmenter.bin"));
+
+pub struct PerceptronSegmenter {
+    model: Model,
+    lexicon: LexiconIndex,
+}
+
+impl PerceptronSegmenter {
+    pub fn new(model: Model, lexicons: &Lexicons) -> Self {
+        Self {
+            model,
+            lexicon: LexiconIndex::new(&lexicons.words),
+        }
+    }
+
+    /// The embedded model over the embedded lexicons.
+    pub fn embedded() -> Result<Self, ModelError> {
+        Ok(Self::new(
+            Model::from_bytes(EMBEDDED_SEGMENTER)?,
+            Lexicons::get(),
+        ))
+    }
+
+    /// Which boundaries join, for one sentence.
+    pub fn joins(&self, feats: &SentenceFeatures) -> Vec<bool> {
+        let mut buf = [0u64; N_FEATURES];
+        (0..feats.boundaries.len())
+            .map(|k| {
+                if feats.forced_split[k] {
+                    return false;
+                }
+                feats.features(k, &mut buf);
+                self.model.score(&buf) > 0
+            })
+            .collect()
+    }
+}
+
+/// Word ranges from join decisions.
+pub fn words_from_joins(joins: &[bool], n_tokens: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, &j) in joins.iter().enumerate() {
+        if !j {
+            out.push(start..k + 1);
+            start = k + 1;
+        }
+    }
+    if start < n_tokens {
+        out.push(start..n_tokens);
+    }
+    out
+}
+
+impl WordSegmenter for PerceptronSegmenter {
+    fn name(&self) -> &str {
+        "perceptron"
+    }
+
+    fn segment(&self, text: &str, tokens: &[Syllable]) -> Vec<Range<usize>> {
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let feats = SentenceFeatures::new(text, tokens, &self.lexicon);
+        words_from_joins(&self.joins(&feats), tokens.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::segment::tokenize::tokenize;
+
+    fn words(text: &str) -> Vec<String> {
+        let seg = PerceptronSegmenter::embedded().expect("embedded model");
+        let toks = tokenize(text);
+        seg.segment(text, &toks)
+            .into_iter()
+            .map(|r| text[toks[r.start].start..toks[r.end - 1].end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn embedded_model_segments_news_text() {
+        let w = words("Bộ trưởng Quốc phòng Mỹ thăm Lầu Năm Góc hôm thứ Năm.");
+        for expected in ["Bộ trưởng", "Quốc phòng", "Mỹ", "thăm"] {
+            assert!(w.iter().any(|x| x == expected), "{expected:?} not in {w:?}");
+        }
+    }
+
+    #[test]
+    fn model_bytes_round_trip_and_reject_garbage() {
+        let m = Model::from_weights(8, (0..256).map(|i| i as i16 - 128).collect());
+        let back = Model::from_bytes(&m.to_bytes()).unwrap();
+        assert_eq!(back.weights, m.weights);
+        assert!(matches!(
+            Model::from_bytes(b"nonsense"),
+            Err(ModelError::BadMagic)
+        ));
+        let mut short = m.to_bytes();
+        short.pop();
+        assert!(matches!(
+            Model::from_bytes(&short),
+            Err(ModelError::BadSize)
+        ));
+    }
+
+    #[test]
+    fn joins_become_word_ranges() {
+        assert_eq!(
+            words_from_joins(&[true, false, false, true], 5),
+            vec![0..2, 2..3, 3..5]
+        );
+        assert_eq!(words_from_joins(&[], 1), vec![0..1]);
+    }
+}

@@ -1,0 +1,117 @@
+//! Readers for the training corpora.
+use std::path::Path;
+
+/// One gold sentence: its words, each word's syllables joined by one space.
+pub type WordSentence = Vec<String>;
+
+/// Reads word-segmented sentences: CoNLL-U (UD, a FORM with spaces is one word) when the path
+/// ends in .conllu, otherwise one sentence a line with syllables of a word joined by "_"
+/// (VLSP 2013).
+pub fn read_words(path: &Path) -> std::io::Result<Vec<WordSentence>> {
+    let text = std::fs::read_to_string(path)?;
+    let conllu = path.extension().is_some_and(|e| e == "conllu");
+    Ok(if conllu {
+        parse_conllu(&text)
+    } else {
+        parse_underscore(&text)
+    })
+}
+
+pub fn parse_conllu(text: &str) -> Vec<WordSentence> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 2 || cols[0].contains(['-', '.']) {
+            continue;
+        }
+        let word = cols[1].split_whitespace().collect::<Vec<_>>().join(" ");
+        if !word.is_empty() {
+            cur.push(word);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+pub fn parse_underscore(text: &str) -> Vec<WordSentence> {
+    text.lines()
+        .map(|line| {
+            line.split_whitespace()
+                .map(|tok| {
+                    tok.split('_')
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The sentence as text (words and syllables separated by one space) and each word's byte span.
+pub fn sentence_text(words: &[String]) -> (String, Vec<std::ops::Range<usize>>) {
+    build_text(words, false)
+}
+
+/// The sentence as news text writes it: punctuation glued to its neighbours ("lễ, ông" rather
+/// than the corpus's "lễ , ông"), so a model sees both spacings.
+pub fn natural_text(words: &[String]) -> (String, Vec<std::ops::Range<usize>>) {
+    build_text(words, true)
+}
+
+fn build_text(words: &[String], natural: bool) -> (String, Vec<std::ops::Range<usize>>) {
+    const GLUE_BEFORE: &[&str] = &[",", ".", ";", ":", "!", "?", ")", "]", "”", "…", "%", "...", "./."];
+    const GLUE_AFTER: &[&str] = &["(", "[", "“"];
+    let mut text = String::new();
+    let mut spans = Vec::with_capacity(words.len());
+    let mut prev: &str = "";
+    for w in words {
+        let glued = natural && (GLUE_BEFORE.contains(&w.as_str()) || GLUE_AFTER.contains(&prev));
+        prev = w;
+        if !text.is_empty() && !glued {
+            text.push(' ');
+        }
+        let start = text.len();
+        text.push_str(w);
+        spans.push(start..text.len());
+    }
+    (text, spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_formats_read() {
+        let u = parse_underscore("Bộ_trưởng Quốc_phòng thăm Mỹ .\n\nChị Lãnh_đạo 1/2\n");
+        assert_eq!(
+            u,
+            vec![
+                vec!["Bộ trưởng", "Quốc phòng", "thăm", "Mỹ", "."],
+                vec!["Chị", "Lãnh đạo", "1/2"]
+            ]
+        );
+        let c = parse_conllu("# sent_id = 1\n1\tTôi\ttôi\n2\tchủ tịch\tchủ tịch\n\n1\tA\ta\n");
+        assert_eq!(c, vec![vec!["Tôi", "chủ tịch"], vec!["A"]]);
+        let (text, spans) = sentence_text(&c[0]);
+        assert_eq!(text, "Tôi chủ tịch");
+        assert_eq!(spans, vec![0.."Tôi".len(), "Tôi ".len()..text.len()]);
+        let words: Vec<String> = ["Ông", "nói", ":", "(", "tạm", ")", "ổn", "."].iter().map(|s| s.to_string()).collect();
+        assert_eq!(natural_text(&words).0, "Ông nói: (tạm) ổn.");
+    }
+}

@@ -1,0 +1,233 @@
+//! Training the boundary model of `analysis::segment::perceptron` with an averaged perceptron.
+use std::ops::Range;
+
+use crate::analysis::lexicon::Lexicons;
+use crate::analysis::segment::perceptron::{
+    LexiconIndex, Model, PerceptronSegmenter, SentenceFeatures, N_FEATURES,
+};
+use crate::analysis::segment::tokenize::tokenize;
+use crate::analysis::segment::WordSegmenter;
+
+use super::data::{natural_text, sentence_text, WordSentence};
+
+/// Boundaries of the training data as features and labels (join = true).
+pub struct Examples {
+    features: Vec<[u64; N_FEATURES]>,
+    labels: Vec<bool>,
+}
+
+impl Examples {
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+}
+
+/// Gold join decisions for the tokens of a sentence text built by `sentence_text`: two tokens
+/// join when one gold word holds both.
+fn gold_joins(
+    tokens: &[crate::analysis::segment::tokenize::Syllable],
+    spans: &[Range<usize>],
+) -> Vec<bool> {
+    let mut word_of = Vec::with_capacity(tokens.len());
+    let mut w = 0;
+    for t in tokens {
+        while w + 1 < spans.len() && spans[w].end <= t.start {
+            w += 1;
+        }
+        word_of.push(w);
+    }
+    word_of.windows(2).map(|p| p[0] == p[1]).collect()
+}
+
+pub fn examples(sentences: &[WordSentence], lexicon: &LexiconIndex) -> Examples {
+    let mut features = Vec::new();
+    let mut labels = Vec::new();
+    let mut buf = [0u64; N_FEATURES];
+    for (i, words) in sentences.iter().enumerate() {
+        // Every other sentence as news text spaces it: the corpora put spaces around all
+        // punctuation, which raw text does not.
+        let (text, spans) = if i % 2 == 1 { natural_text(words) } else { sentence_text(words) };
+        let tokens = tokenize(&text);
+        if tokens.len() < 2 {
+            continue;
+        }
+        let feats = SentenceFeatures::new(&text, &tokens, lexicon);
+        for (k, join) in gold_joins(&tokens, &spans).into_iter().enumerate() {
+            feats.features(k, &mut buf);
+            features.push(buf);
+            labels.push(join);
+        }
+    }
+    Examples { features, labels }
+}
+
+pub struct TrainConfig {
+    pub bits: u32,
+    pub epochs: usize,
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            bits: 20,
+            epochs: 8,
+            seed: 0x5eed,
+        }
+    }
+}
+
+/// Averaged perceptron; `progress` is called after every example with (done, total).
+pub fn train(ex: &Examples, cfg: &TrainConfig, mut progress: impl FnMut(usize, usize)) -> Model {
+    let size = 1usize << cfg.bits;
+    let mut w = vec![0f32; size];
+    let mut acc = vec![0f32; size];
+    let mut c: f32 = 1.0;
+    let mut order: Vec<usize> = (0..ex.len()).collect();
+    let mut rng = cfg.seed | 1;
+    let total = ex.len() * cfg.epochs;
+    let mut done = 0;
+    for _ in 0..cfg.epochs {
+        // Fisher-Yates with xorshift: reproducible without a dependency.
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        for &i in &order {
+            let f = &ex.features[i];
+            let score: f32 = f.iter().map(|&h| w[Model::index(cfg.bits, h)]).sum();
+            let y = if ex.labels[i] { 1.0 } else { -1.0 };
+            if y * score <= 0.0 {
+                for &h in f {
+                    let j = Model::index(cfg.bits, h);
+                    w[j] += y;
+                    acc[j] += y * c;
+                }
+            }
+            c += 1.0;
+            done += 1;
+            if done % 65_536 == 0 {
+                progress(done, total);
+            }
+        }
+    }
+    progress(total, total);
+    let avg: Vec<f32> = w.iter().zip(&acc).map(|(w, a)| w - a / c).collect();
+    let max = avg
+        .iter()
+        .fold(0f32, |m, x| m.max(x.abs()))
+        .max(f32::MIN_POSITIVE);
+    let scale = 32767.0 / max;
+    Model::from_weights(
+        cfg.bits,
+        avg.iter().map(|x| (x * scale).round() as i16).collect(),
+    )
+}
+
+/// Word-level scores on gold sentences, counted like ../shared/eval/score.py.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WsScore {
+    pub gold: usize,
+    pub predicted: usize,
+    pub correct: usize,
+    pub gold_multi: usize,
+    pub predicted_multi: usize,
+    pub correct_multi: usize,
+    pub sentences: usize,
+    pub exact: usize,
+}
+
+fn f1(c: usize, p: usize, g: usize) -> f64 {
+    let (p, r) = (c as f64 / p.max(1) as f64, c as f64 / g.max(1) as f64);
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+impl WsScore {
+    pub fn f1(&self) -> f64 {
+        f1(self.correct, self.predicted, self.gold)
+    }
+    pub fn multi_f1(&self) -> f64 {
+        f1(self.correct_multi, self.predicted_multi, self.gold_multi)
+    }
+    pub fn sentence_accuracy(&self) -> f64 {
+        self.exact as f64 / self.sentences.max(1) as f64
+    }
+}
+
+pub fn evaluate(seg: &PerceptronSegmenter, sentences: &[WordSentence]) -> WsScore {
+    let mut s = WsScore::default();
+    for words in sentences {
+        let (text, gold) = sentence_text(words);
+        let tokens = tokenize(&text);
+        let pred: Vec<Range<usize>> = seg
+            .segment(&text, &tokens)
+            .into_iter()
+            .map(|r| tokens[r.start].start..tokens[r.end - 1].end)
+            .collect();
+        let multi = |r: &Range<usize>| text[r.clone()].contains(' ');
+        let gold_set: std::collections::HashSet<_> =
+            gold.iter().map(|r| (r.start, r.end)).collect();
+        let correct: Vec<&Range<usize>> = pred
+            .iter()
+            .filter(|r| gold_set.contains(&(r.start, r.end)))
+            .collect();
+        s.gold += gold.len();
+        s.predicted += pred.len();
+        s.correct += correct.len();
+        s.gold_multi += gold.iter().filter(|r| multi(r)).count();
+        s.predicted_multi += pred.iter().filter(|r| multi(r)).count();
+        s.correct_multi += correct.iter().filter(|r| multi(r)).count();
+        s.sentences += 1;
+        s.exact += usize::from(correct.len() == gold.len() && pred.len() == gold.len());
+    }
+    s
+}
+
+/// The lexicon index the shipped model is trained with (the embedded lexicons).
+pub fn default_lexicon() -> LexiconIndex {
+    LexiconIndex::new(&Lexicons::get().words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::data::parse_underscore;
+
+    #[test]
+    fn gold_joins_follow_words() {
+        let words: Vec<String> = vec!["Bộ trưởng".into(), "F-16".into(), "mới".into()];
+        let (text, spans) = sentence_text(&words);
+        let toks = tokenize(&text);
+        assert_eq!(gold_joins(&toks, &spans), vec![true, false, false]);
+    }
+
+    #[test]
+    fn training_on_a_small_slice_learns_it() {
+        let corpus = "Bộ_trưởng Quốc_phòng Mỹ thăm Việt_Nam .\nThủ_tướng Chính_phủ tiếp Bộ_trưởng Quốc_phòng .\nNgười_dân Hà_Nội đón Tết .\n".repeat(20);
+        let sents = parse_underscore(&corpus);
+        let lex = default_lexicon();
+        let ex = examples(&sents, &lex);
+        assert!(ex.len() > 100);
+        let model = train(
+            &ex,
+            &TrainConfig {
+                bits: 16,
+                epochs: 3,
+                seed: 7,
+            },
+            |_, _| {},
+        );
+        let seg = PerceptronSegmenter::new(model, Lexicons::get());
+        let score = evaluate(&seg, &sents[..3]);
+        assert_eq!(score.f1(), 1.0, "{score:?}");
+    }
+}
