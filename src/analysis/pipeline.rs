@@ -238,7 +238,13 @@ impl Pipeline {
                     tokens: &tokens[r.clone()],
                     words,
                 };
-                out.entities.extend(self.tagger.tag(&view));
+                let toks = &tokens[r.clone()];
+                let spans: Vec<Range<usize>> = words
+                    .iter()
+                    .map(|w| toks[w.start].start..toks[w.end - 1].end)
+                    .collect();
+                out.entities
+                    .extend(snap_to_words(self.tagger.tag(&view), &spans));
             }
             timings.push((StageName::Entities, t.elapsed()));
         }
@@ -258,4 +264,25 @@ impl Pipeline {
             .collect();
         Ok(())
     }
+}
+
+/// Widens each entity to the words it touches (a rule may match "95" inside the word "95%"),
+/// then drops any that now overlap an earlier one: entities always lie on word boundaries.
+fn snap_to_words(mut entities: Vec<Entity>, words: &[Range<usize>]) -> Vec<Entity> {
+    for e in &mut entities {
+        let first = words.partition_point(|w| w.end <= e.start);
+        let last = words.partition_point(|w| w.start < e.end);
+        if first < last {
+            e.start = e.start.min(words[first].start);
+            e.end = e.end.max(words[last - 1].end);
+        }
+    }
+    entities.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+    let mut out: Vec<Entity> = Vec::with_capacity(entities.len());
+    for e in entities {
+        if out.last().is_none_or(|l| e.start >= l.end) {
+            out.push(e);
+        }
+    }
+    out
 }

@@ -74,7 +74,10 @@ pub fn natural_text(words: &[String]) -> (String, Vec<std::ops::Range<usize>>) {
 }
 
 fn build_text(words: &[String], natural: bool) -> (String, Vec<std::ops::Range<usize>>) {
-    const GLUE_BEFORE: &[&str] = &[",", ".", ";", ":", "!", "?", ")", "]", "”", "…", "%", "...", "./."];
+    // Not "%": the corpora write "90 %" for what news writes "90%", and UD keeps "95%" one word.
+    const GLUE_BEFORE: &[&str] = &[
+        ",", ".", ";", ":", "!", "?", ")", "]", "”", "…", "...", "./.",
+    ];
     const GLUE_AFTER: &[&str] = &["(", "[", "“"];
     let mut text = String::new();
     let mut spans = Vec::with_capacity(words.len());
@@ -111,7 +114,10 @@ mod tests {
         let (text, spans) = sentence_text(&c[0]);
         assert_eq!(text, "Tôi chủ tịch");
         assert_eq!(spans, vec![0.."Tôi".len(), "Tôi ".len()..text.len()]);
-        let words: Vec<String> = ["Ông", "nói", ":", "(", "tạm", ")", "ổn", "."].iter().map(|s| s.to_string()).collect();
+        let words: Vec<String> = ["Ông", "nói", ":", "(", "tạm", ")", "ổn", "."]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(natural_text(&words).0, "Ông nói: (tạm) ổn.");
     }
 }

@@ -49,7 +49,11 @@ pub fn examples(sentences: &[WordSentence], lexicon: &LexiconIndex) -> Examples 
     for (i, words) in sentences.iter().enumerate() {
         // Every other sentence as news text spaces it: the corpora put spaces around all
         // punctuation, which raw text does not.
-        let (text, spans) = if i % 2 == 1 { natural_text(words) } else { sentence_text(words) };
+        let (text, spans) = if i % 2 == 1 {
+            natural_text(words)
+        } else {
+            sentence_text(words)
+        };
         let tokens = tokenize(&text);
         if tokens.len() < 2 {
             continue;

@@ -53,9 +53,9 @@ fn is_ignorable(c: char) -> bool {
 
 /// Abbreviations that keep their final period ("TP. Hồ Chí Minh", "Th.S. Nguyễn").
 const ABBREVIATIONS: &[&str] = &[
-    "TP", "Tp", "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "TS", "ThS", "Th.S", "PGS", "GS", "BS",
-    "KS", "CN", "NXB", "Q", "P", "TT", "Co", "Corp", "Inc", "Ltd", "vs", "No", "Gen", "Lt", "Col",
-    "Sgt", "Capt", "Prof",
+    "TP", "Tp", "tp", "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "TS", "ThS", "Th.S", "PGS", "GS",
+    "BS", "KS", "CN", "NXB", "Q", "P", "TT", "Co", "Corp", "Inc", "Ltd", "vs", "No", "Gen", "Lt",
+    "Col", "Sgt", "Capt", "Prof",
 ];
 
 pub fn tokenize(text: &str) -> Vec<Syllable> {

@@ -1,0 +1,111 @@
+//! Throughput of each stage and of the whole pipeline on the seed articles (../shared/seeds when
+//! present, else the project's fixture). `cargo bench --bench pipeline`.
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use vitext::analysis::extract::text_dump;
+use vitext::analysis::lexicon::Lexicons;
+use vitext::analysis::pipeline::{Content, Stages};
+use vitext::analysis::segment::perceptron::PerceptronSegmenter;
+use vitext::analysis::segment::{tokenize::tokenize, WordSegmenter};
+use vitext::analysis::{sentence, Cancel, Options, Pipeline};
+
+fn corpus() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let mut docs: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    if docs.is_empty() {
+        eprintln!("{} absent: benchmarking the fixture article", dir.display());
+        docs.push(include_str!("../tests/fixtures/article_dump.txt").to_string());
+    }
+    docs
+}
+
+fn stages(c: &mut Criterion) {
+    let docs = corpus();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    Lexicons::get();
+    let seg = PerceptronSegmenter::embedded().expect("embedded segmenter");
+    let pipeline = Pipeline::default();
+    let mut g = c.benchmark_group("seeds");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.measurement_time(Duration::from_secs(5));
+    g.bench_function("tokenize+sentences", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| sentence::split(d, &tokenize(d)).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("segmenter (tokenize, sentences, words)", |b| {
+        b.iter(|| {
+            let mut words = 0;
+            for d in &docs {
+                let toks = tokenize(d);
+                for r in sentence::split(d, &toks) {
+                    words += seg.segment(d, &toks[r]).len();
+                }
+            }
+            words
+        })
+    });
+    g.bench_function("extract (text dump)", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| text_dump::extract(d, false).text.len())
+                .sum::<usize>()
+        })
+    });
+    for (name, st) in [
+        (
+            "pipeline segment",
+            Stages {
+                extract: Some(false),
+                segment: true,
+                entities: false,
+            },
+        ),
+        (
+            "pipeline segment+entities",
+            Stages {
+                extract: Some(false),
+                segment: true,
+                entities: true,
+            },
+        ),
+        (
+            "pipeline extract+segment+entities",
+            Stages {
+                extract: Some(true),
+                segment: true,
+                entities: true,
+            },
+        ),
+    ] {
+        let opts = Options {
+            stages: st,
+            ..Options::default()
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                docs.iter()
+                    .map(|d| {
+                        pipeline
+                            .analyze(Content::Text(d), &opts, &Cancel::new())
+                            .map(|a| a.sentences.len())
+                            .unwrap_or(0)
+                    })
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
