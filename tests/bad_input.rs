@@ -206,3 +206,30 @@ fn cancelled_work_stops() {
         Err(AnalysisError::Cancelled)
     ));
 }
+
+#[test]
+fn a_model_directory_overrides_or_is_refused() {
+    let dir = std::env::temp_dir().join(format!("vitext-models-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("segmenter.bin"),
+        vitext::analysis::segment::perceptron::EMBEDDED_SEGMENTER,
+    )
+    .unwrap();
+    let (p, read) = Pipeline::from_dir(&dir).expect("valid model dir");
+    assert_eq!(read, ["segmenter.bin"]);
+    let a = p
+        .analyze(
+            Content::Text("Bộ trưởng Quốc phòng thăm Hà Nội."),
+            &opts(),
+            &Cancel::new(),
+        )
+        .unwrap();
+    assert!(a.sentences[0].words.len() < 7);
+    std::fs::write(dir.join("segmenter.bin"), b"not a model").unwrap();
+    assert!(
+        Pipeline::from_dir(&dir).is_err(),
+        "a broken model file is refused, not ignored"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

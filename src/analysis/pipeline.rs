@@ -136,6 +136,31 @@ impl Pipeline {
         Self::new(segmenter, Box::new(GazetteerTagger::new(lexicons)))
     }
 
+    /// Models from `dir`, laid out like models/ (segmenter.bin, lexicon/...); what is absent
+    /// there stays embedded. Returns the files read from `dir`.
+    pub fn from_dir(dir: &std::path::Path) -> Result<(Self, Vec<String>), String> {
+        let (lexicons, mut read) = Lexicons::from_dir(dir).map_err(|e| e.to_string())?;
+        // One set per process, alive as long as the pipeline's users: leaking it is the point.
+        let lexicons: &'static Lexicons = Box::leak(Box::new(lexicons));
+        let path = dir.join("segmenter.bin");
+        let segmenter: Box<dyn WordSegmenter> = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let model =
+                    Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+                read.push("segmenter.bin".into());
+                Box::new(PerceptronSegmenter::new(model, lexicons))
+            }
+            Err(_) => match Model::from_bytes(EMBEDDED_SEGMENTER) {
+                Ok(model) => Box::new(PerceptronSegmenter::new(model, lexicons)),
+                Err(_) => Box::new(LongestMatch::new(lexicons)),
+            },
+        };
+        Ok((
+            Self::new(segmenter, Box::new(GazetteerTagger::new(lexicons))),
+            read,
+        ))
+    }
+
     /// (segmenter, tagger) names, for logs and the model-info metric.
     pub fn model_names(&self) -> (&str, &str) {
         (self.segmenter.name(), self.tagger.name())

@@ -156,10 +156,9 @@ pub async fn serve(
     let pipeline = tokio::task::spawn_blocking(move || -> Result<Pipeline, ServeError> {
         match model_dir {
             Some(dir) => {
-                let (lexicons, read) = crate::analysis::lexicon::Lexicons::from_dir(&dir).map_err(|e| ServeError::Models(dir.clone(), e.to_string()))?;
+                let (pipeline, read) = Pipeline::from_dir(&dir).map_err(|e| ServeError::Models(dir.clone(), e))?;
                 info!(dir = %dir.display(), files = ?read, "model files override the embedded ones");
-                // One set per process, alive as long as the server: leaking it is the point.
-                Ok(Pipeline::with_lexicons(Box::leak(Box::new(lexicons))))
+                Ok(pipeline)
             }
             None => {
                 crate::analysis::lexicon::Lexicons::get();
