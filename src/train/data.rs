@@ -121,3 +121,92 @@ mod tests {
         assert_eq!(natural_text(&words).0, "Ông nói: (tạm) ổn.");
     }
 }
+
+/// Adjacent syllable pairs (lowercase) a reference corpus always splits or always joins, seen
+/// at least `min_count` times.
+pub struct Conventions {
+    split: std::collections::HashSet<(String, String)>,
+    join: std::collections::HashSet<(String, String)>,
+}
+
+impl Conventions {
+    pub fn learn(reference: &[WordSentence], min_count: usize) -> Self {
+        use std::collections::HashMap;
+        let mut joined: HashMap<(String, String), usize> = HashMap::new();
+        let mut split: HashMap<(String, String), usize> = HashMap::new();
+        for s in reference {
+            let words: Vec<Vec<String>> = s
+                .iter()
+                .map(|w| w.split(' ').map(str::to_lowercase).collect())
+                .collect();
+            for w in &words {
+                for p in w.windows(2) {
+                    *joined.entry((p[0].clone(), p[1].clone())).or_default() += 1;
+                }
+            }
+            for p in words.windows(2) {
+                if let (Some(a), Some(b)) = (p[0].last(), p[1].first()) {
+                    *split.entry((a.clone(), b.clone())).or_default() += 1;
+                }
+            }
+        }
+        let only = |a: &HashMap<(String, String), usize>, b: &HashMap<(String, String), usize>| {
+            a.iter()
+                .filter(|(k, &n)| n >= min_count && !b.contains_key(*k))
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        Self {
+            split: only(&split, &joined),
+            join: only(&joined, &split),
+        }
+    }
+
+    /// Rewrites two-syllable words the reference always splits, and pairs of one-syllable
+    /// words it always joins; returns how many words changed.
+    pub fn apply(&self, sentence: &mut WordSentence) -> usize {
+        let mut changed = 0;
+        let mut out: Vec<String> = Vec::with_capacity(sentence.len());
+        for w in sentence.drain(..) {
+            let syl: Vec<&str> = w.split(' ').collect();
+            if syl.len() == 2
+                && self
+                    .split
+                    .contains(&(syl[0].to_lowercase(), syl[1].to_lowercase()))
+            {
+                out.push(syl[0].to_string());
+                out.push(syl[1].to_string());
+                changed += 1;
+                continue;
+            }
+            if let Some(prev) = out.last_mut() {
+                if !prev.contains(' ')
+                    && !w.contains(' ')
+                    && self.join.contains(&(prev.to_lowercase(), w.to_lowercase()))
+                {
+                    prev.push(' ');
+                    prev.push_str(&w);
+                    changed += 1;
+                    continue;
+                }
+            }
+            out.push(w);
+        }
+        *sentence = out;
+        changed
+    }
+}
+
+#[cfg(test)]
+mod convention_tests {
+    use super::*;
+
+    #[test]
+    fn conventions_move_toward_the_reference() {
+        let reference = parse_underscore("người dân đi con_gái về\nngười dân ở con_gái nhà\n");
+        let c = Conventions::learn(&reference, 2);
+        let mut s = parse_underscore("người_dân và con gái").remove(0);
+        assert_eq!(c.apply(&mut s), 2);
+        assert_eq!(s, vec!["người", "dân", "và", "con gái"]);
+    }
+}
