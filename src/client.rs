@@ -9,6 +9,8 @@ use tonic::codec::CompressionEncoding;
 use vitext::proto::text_analyzer_client::TextAnalyzerClient;
 use vitext::proto::{self, AnalyzeRequest, AnalyzeStreamRequest};
 
+use crate::input_line::InputLine;
+
 #[derive(clap::Args)]
 pub struct ClientArgs {
     /// Server URL.
@@ -27,16 +29,6 @@ pub struct ClientArgs {
     /// Largest answer accepted, in bytes.
     #[arg(long, default_value_t = 64 << 20)]
     max_message_bytes: usize,
-}
-
-#[derive(serde::Deserialize)]
-struct InputLine {
-    #[serde(default)]
-    id: serde_json::Value,
-    text: Option<String>,
-    html: Option<String>,
-    #[serde(default)]
-    url: String,
 }
 
 pub fn main(args: ClientArgs) -> ExitCode {
@@ -101,24 +93,7 @@ async fn run(args: ClientArgs) -> Result<usize, Box<dyn std::error::Error>> {
                 continue;
             }
             let document = match serde_json::from_str::<InputLine>(&line) {
-                Ok(d) => {
-                    let id = match d.id {
-                        serde_json::Value::String(s) => s,
-                        serde_json::Value::Null => format!("line {n}"),
-                        other => other.to_string(),
-                    };
-                    let content = match (d.html, d.text) {
-                        (Some(h), _) => Some(proto::document::Content::Html(h)),
-                        (None, Some(t)) => Some(proto::document::Content::Text(t)),
-                        _ => None,
-                    };
-                    proto::Document {
-                        id,
-                        url: d.url,
-                        content,
-                        content_type: String::new(),
-                    }
-                }
+                Ok(d) => d.into_document(n),
                 // Sent anyway, so the server answers it with its own error and the count stays right.
                 Err(_) => proto::Document {
                     id: format!("line {n}"),

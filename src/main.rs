@@ -8,11 +8,14 @@ use rayon::prelude::*;
 use vitext::analysis::pipeline::{Content, Stages};
 use vitext::analysis::{Cancel, Options, Pipeline};
 use vitext::proto::{self, OffsetUnit};
-use vitext::service::convert::{article_error, status_of, to_response};
+use vitext::service::convert::{article_error, status_of, take_content, to_response};
 use vitext::service::server::{run, shutdown_signal, Config};
 use vitext::telemetry;
 
 mod client;
+mod input_line;
+
+use input_line::InputLine;
 mod train_cli;
 
 #[derive(Parser)]
@@ -118,15 +121,6 @@ fn serve(config: Config) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// One JSON Lines input document.
-#[derive(serde::Deserialize)]
-struct InputLine {
-    #[serde(default)]
-    id: serde_json::Value,
-    text: Option<String>,
-    html: Option<String>,
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
@@ -248,25 +242,16 @@ fn answer_line(pipeline: &Pipeline, options: &Options, n: usize, line: &str) -> 
             &tonic::Status::invalid_argument(format!("not a JSON document: {e}")),
         ),
         Ok(doc) => {
-            let id = match doc.id {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Null => format!("line {n}"),
-                other => other.to_string(),
-            };
-            let content = match (&doc.html, &doc.text) {
-                (Some(h), _) => Some(Content::Html(h)),
-                (None, Some(t)) => Some(Content::Text(t)),
-                _ => None,
-            };
-            match content {
-                None => article_error(
-                    id,
-                    &tonic::Status::invalid_argument("line has neither \"text\" nor \"html\""),
-                ),
-                Some(c) => match pipeline.analyze(c, options, &Cancel::new()) {
-                    Ok(a) => to_response(id, a, OffsetUnit::CodePoint),
-                    Err(e) => article_error(id, &status_of(&e)),
-                },
+            let doc = doc.into_document(n);
+            let id = doc.id.clone();
+            match take_content(Some(doc)) {
+                Err(status) => article_error(id, &status),
+                Ok((id, content)) => {
+                    match pipeline.analyze(content.as_content(), options, &Cancel::new()) {
+                        Ok(a) => to_response(id, a, OffsetUnit::CodePoint),
+                        Err(e) => article_error(id, &status_of(&e)),
+                    }
+                }
             }
         }
     };
