@@ -51,24 +51,27 @@ async fn serve(extra: &[&str]) -> Served {
     };
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(30) {
-        if let Ok(ch) = tonic::transport::Channel::from_shared(served.url.clone())
-            .expect("url")
-            .connect()
-            .await
-        {
-            let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
-            if let Ok(r) = h
-                .check(tonic_health::pb::HealthCheckRequest::default())
-                .await
-            {
-                if r.into_inner().status == 1 {
-                    return served;
-                }
-            }
+        if health_status(&served.url).await == Some(1) {
+            return served;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     panic!("vitext serve did not become SERVING");
+}
+
+/// The overall health status on a new connection (1 = SERVING), None when unreachable.
+async fn health_status(url: &str) -> Option<i32> {
+    let ch = tonic::transport::Channel::from_shared(url.to_string())
+        .ok()?
+        .connect()
+        .await
+        .ok()?;
+    let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
+    let r = h
+        .check(tonic_health::pb::HealthCheckRequest::default())
+        .await
+        .ok()?;
+    Some(r.into_inner().status)
 }
 
 fn article(id: &str) -> AnalyzeStreamRequest {
@@ -114,19 +117,11 @@ async fn sigterm_lets_an_open_stream_finish_then_exits() {
     assert!(status.success());
     tokio::time::sleep(Duration::from_millis(200)).await;
     // New connections are refused or told NOT_SERVING...
-    if let Ok(ch) = tonic::transport::Channel::from_shared(served.url.clone())
-        .expect("url")
-        .connect()
-        .await
-    {
-        let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
-        if let Ok(r) = h
-            .check(tonic_health::pb::HealthCheckRequest::default())
-            .await
-        {
-            assert_ne!(r.into_inner().status, 1, "still SERVING while draining");
-        }
-    }
+    assert_ne!(
+        health_status(&served.url).await,
+        Some(1),
+        "still SERVING while draining"
+    );
     // ...but the call in flight goes on to the end.
     tx.send(article("during-drain"))
         .await

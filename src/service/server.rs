@@ -144,13 +144,7 @@ pub async fn serve(
         env!("CARGO_PKG_VERSION")
     );
     let (health, health_service) = tonic_health::server::health_reporter();
-    const SERVICE: &str = "vitext.v1.TextAnalyzer";
-    health
-        .set_service_status("", ServingStatus::NotServing)
-        .await;
-    health
-        .set_service_status(SERVICE, ServingStatus::NotServing)
-        .await;
+    set_health(&health, ServingStatus::NotServing).await;
 
     let model_dir = config.model_dir.clone();
     let pipeline = tokio::task::spawn_blocking(move || -> Result<Pipeline, ServeError> {
@@ -197,10 +191,7 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
-    health.set_service_status("", ServingStatus::Serving).await;
-    health
-        .set_service_status(SERVICE, ServingStatus::Serving)
-        .await;
+    set_health(&health, ServingStatus::Serving).await;
     info!(segmenter = %seg, tagger = %tag, "models loaded; serving");
 
     let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
@@ -209,12 +200,7 @@ pub async fn serve(
     tokio::spawn(async move {
         shutdown.await;
         // Balancers stop routing here first; then the listener closes and calls finish.
-        drain_health
-            .set_service_status("", ServingStatus::NotServing)
-            .await;
-        drain_health
-            .set_service_status(SERVICE, ServingStatus::NotServing)
-            .await;
+        set_health(&drain_health, ServingStatus::NotServing).await;
         info!(grace_seconds = drain.as_secs(), "draining");
         let _ = drain_tx.send(());
     });
@@ -248,6 +234,14 @@ pub async fn serve(
     }
     info!("stopped");
     Ok(())
+}
+
+/// Sets the overall status and the TextAnalyzer's together (probes ask for either).
+async fn set_health(reporter: &tonic_health::server::HealthReporter, status: ServingStatus) {
+    reporter.set_service_status("", status).await;
+    reporter
+        .set_service_status("vitext.v1.TextAnalyzer", status)
+        .await;
 }
 
 /// Resolves on SIGTERM or SIGINT.
