@@ -59,6 +59,9 @@ struct AnalyzeArgs {
     /// Largest document accepted, in bytes.
     #[arg(long, default_value_t = 8 << 20)]
     max_document_bytes: usize,
+    /// Read models laid out like models/ from this directory instead of the embedded ones.
+    #[arg(long, env = "VITEXT_MODEL_DIR")]
+    model_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -124,7 +127,10 @@ fn serve(config: Config) -> ExitCode {
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let pipeline = Pipeline::default();
+    let pipeline = match &args.model_dir {
+        Some(dir) => Pipeline::from_dir(dir)?.0,
+        None => Pipeline::default(),
+    };
     let options = Options {
         stages: stages_of(&args.stages),
         include_removed: args.include_removed,

@@ -6,12 +6,41 @@ use indicatif::{ProgressBar, ProgressStyle};
 use vitext::analysis::lexicon::Lexicons;
 use vitext::analysis::segment::perceptron::PerceptronSegmenter;
 use vitext::train::data::{read_words, Conventions, WordSentence};
+use vitext::analysis::entities::tagger::NerFeatures;
+use vitext::train::entities::{self, NerDoc};
 use vitext::train::segmenter::{self, TrainConfig};
 
 #[derive(clap::Subcommand)]
 pub enum TrainCommand {
     /// The word segmenter: a boundary model over syllables (averaged perceptron).
     Segmenter(SegmenterArgs),
+    /// The entity tagger: BIO tags over syllables (averaged structured perceptron, Viterbi).
+    Entities(EntitiesArgs),
+}
+
+#[derive(clap::Args)]
+pub struct EntitiesArgs {
+    /// CoNLL files (VLSP 2016: "token tag" lines, "_" joining syllables, blank line between
+    /// sentences); each sentence is one document. A "*N" suffix repeats the training part N times.
+    #[arg(long)]
+    conll: Vec<String>,
+    /// Directories of ENAMEX documents (VLSP 2018), one document a file, searched recursively.
+    #[arg(long)]
+    enamex: Vec<String>,
+    /// Hold out every Nth document of each source as development data (0: none).
+    #[arg(long, default_value_t = 10)]
+    holdout_every: usize,
+    /// Write the held-out documents here (dev.conll, and enamex/ with the held-out files) so
+    /// ../shared/eval/score.py can score the whole command on exactly them.
+    #[arg(long)]
+    write_holdout: Option<PathBuf>,
+    #[arg(long, default_value_t = 10)]
+    epochs: usize,
+    /// log2 of the number of feature buckets (the model file is 9 x 2^bits x 2 bytes).
+    #[arg(long, default_value_t = 18)]
+    bits: u32,
+    #[arg(long, default_value = "models/entities.bin")]
+    out: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -43,6 +72,7 @@ pub struct SegmenterArgs {
 pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
     match cmd {
         TrainCommand::Segmenter(a) => train_segmenter(a),
+        TrainCommand::Entities(a) => train_entities(a),
     }
 }
 
@@ -158,6 +188,145 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
             s.multi_f1(),
             s.sentence_accuracy()
         );
+    }
+    Ok(())
+}
+
+/// "path*N" -> (path, N).
+fn repeat_spec(spec: &str) -> (PathBuf, usize) {
+    match spec.rsplit_once('*') {
+        Some((p, n)) if n.parse::<usize>().is_ok_and(|n| n > 0) => {
+            (PathBuf::from(p), n.parse::<usize>().unwrap_or(1))
+        }
+        _ => (PathBuf::from(spec), 1),
+    }
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            files_under(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    let held = |i: usize| a.holdout_every > 0 && i % a.holdout_every == a.holdout_every - 1;
+    let mut train: Vec<NerDoc> = Vec::new();
+    let mut devs: Vec<(String, Vec<NerDoc>)> = Vec::new();
+    if let Some(dir) = &a.write_holdout {
+        std::fs::create_dir_all(dir.join("enamex"))?;
+    }
+    for spec in &a.conll {
+        let (path, repeat) = repeat_spec(spec);
+        let raw = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let blocks: Vec<&str> = raw.split("\n\n").filter(|b| !b.trim().is_empty()).collect();
+        let (mut kept, mut dev, mut dev_text) = (Vec::new(), Vec::new(), String::new());
+        for (i, block) in blocks.iter().enumerate() {
+            let docs = entities::parse_conll(block);
+            if held(i) {
+                dev.extend(docs);
+                dev_text.push_str(block.trim_matches('\n'));
+                dev_text.push_str("\n\n");
+            } else {
+                kept.extend(docs);
+            }
+        }
+        eprintln!("{}: {} training documents (x{repeat}), {} held out", name(&path), kept.len(), dev.len());
+        for _ in 0..repeat {
+            train.extend(kept.iter().cloned());
+        }
+        if let Some(dir) = &a.write_holdout {
+            std::fs::write(dir.join(format!("{}.dev.conll", name(&path))), dev_text)?;
+        }
+        if !dev.is_empty() {
+            devs.push((format!("{} (every {}th sentence)", name(&path), a.holdout_every), dev));
+        }
+    }
+    for spec in &a.enamex {
+        let (dir, repeat) = repeat_spec(spec);
+        let mut files = Vec::new();
+        files_under(&dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+        files.sort();
+        let (mut kept, mut dev) = (Vec::new(), Vec::new());
+        for (i, f) in files.iter().enumerate() {
+            let raw = std::fs::read(f)?;
+            let raw = String::from_utf8_lossy(&raw);
+            let rel = f.strip_prefix(&dir).unwrap_or(f);
+            let doc = entities::parse_enamex(&rel.to_string_lossy(), &raw);
+            if held(i) {
+                if let Some(out) = &a.write_holdout {
+                    let to = out.join("enamex").join(rel);
+                    if let Some(p) = to.parent() {
+                        std::fs::create_dir_all(p)?;
+                    }
+                    std::fs::write(to, raw.as_bytes())?;
+                }
+                dev.push(doc);
+            } else {
+                kept.push(doc);
+            }
+        }
+        eprintln!("{}: {} training documents (x{repeat}), {} held out", dir.display(), kept.len(), dev.len());
+        for _ in 0..repeat {
+            train.extend(kept.iter().cloned());
+        }
+        if !dev.is_empty() {
+            devs.push((format!("{} (every {}th document)", dir.display(), a.holdout_every), dev));
+        }
+    }
+    if train.is_empty() {
+        return Err("no training documents: give --conll and/or --enamex".into());
+    }
+    let features = NerFeatures::new(Lexicons::get());
+    let seg = PerceptronSegmenter::embedded()?;
+    let mut lost = 0;
+    let ex = entities::examples(&train, &seg, &features, &mut lost);
+    let tokens: usize = ex.iter().map(|e| e.tags.len()).sum();
+    eprintln!("{} sentences, {tokens} tokens; {lost} gold entities not on token edges", ex.len());
+    let bar = ProgressBar::new((ex.len() * a.epochs) as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {percent}% {msg}")?
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("{} epochs", a.epochs));
+    let mut model = entities::train(
+        &ex,
+        &entities::TrainConfig {
+            bits: a.bits,
+            epochs: a.epochs,
+            ..Default::default()
+        },
+        |done, _| bar.set_position(done as u64),
+    );
+    bar.finish();
+    let dev_docs: Vec<NerDoc> = devs.iter().flat_map(|(_, d)| d.iter().cloned()).collect();
+    if !dev_docs.is_empty() {
+        let mut lost = 0;
+        let dev_ex = entities::examples(&dev_docs, &seg, &features, &mut lost);
+        let t = entities::fit_temperature(&mut model, &dev_ex);
+        eprintln!("confidence temperature {t:.1} (fitted on held-out sentences)");
+    }
+    let bytes = model.to_bytes();
+    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&a.out, &bytes)?;
+    eprintln!(
+        "wrote {} ({} bytes) in {:.1}s",
+        a.out.display(),
+        bytes.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let pipeline = entities::pipeline_with(model);
+    for (name, docs) in &devs {
+        let s = entities::evaluate(&pipeline, docs);
+        println!("dev {name}: documents={}\n{}", docs.len(), s.report());
     }
     Ok(())
 }

@@ -72,6 +72,9 @@ pub struct Lexicons {
     /// Words that open sentences and are not names when capitalised there.
     pub sentence_openers: WordSet,
     pub family_names: WordSet,
+    /// Vietnamese middle names ("Văn", "Thị") and given names, one or two syllables (namedb).
+    pub middle_names: WordSet,
+    pub given_names: WordSet,
     pub locations: WordSet,
     pub countries: WordSet,
     pub companies: WordSet,
@@ -101,12 +104,23 @@ impl Lexicons {
                 .chain(locations.iter().copied())
                 .chain(countries.iter().copied()),
         );
+        let given: Vec<_> = [
+            "namedb/boy.txt",
+            "namedb/girl.txt",
+            "namedb/boy_one_word.txt",
+            "namedb/girl_one_word.txt",
+        ]
+        .into_iter()
+        .map(file)
+        .collect();
         Lexicons {
             words,
             sentence_openers: WordSet::from_lines(
                 file("rdrsegmenter/VN_FIRST_SENT_WORDS.txt").lines(),
             ),
             family_names: WordSet::from_lines(file("rdrsegmenter/VN_FAMILY_NAMES.txt").lines()),
+            middle_names: WordSet::from_lines(file("rdrsegmenter/VN_MIDDLE_NAMES.txt").lines()),
+            given_names: WordSet::from_lines(given.iter().flat_map(|f| f.lines())),
             locations: WordSet::from_lines(locations.iter().copied()),
             countries: WordSet::from_lines(countries.iter().copied()),
             companies: WordSet::from_lines(file("rdrsegmenter/WORLD_COMPANY.txt").lines()),
@@ -128,6 +142,11 @@ impl Lexicons {
             }
             "rdrsegmenter/VN_FAMILY_NAMES.txt" => lexicon_file!("rdrsegmenter/VN_FAMILY_NAMES.txt"),
             "rdrsegmenter/WORLD_COMPANY.txt" => lexicon_file!("rdrsegmenter/WORLD_COMPANY.txt"),
+            "rdrsegmenter/VN_MIDDLE_NAMES.txt" => lexicon_file!("rdrsegmenter/VN_MIDDLE_NAMES.txt"),
+            "namedb/boy.txt" => lexicon_file!("namedb/boy.txt"),
+            "namedb/girl.txt" => lexicon_file!("namedb/girl.txt"),
+            "namedb/boy_one_word.txt" => lexicon_file!("namedb/boy_one_word.txt"),
+            "namedb/girl_one_word.txt" => lexicon_file!("namedb/girl_one_word.txt"),
             _ => "",
         })
     }

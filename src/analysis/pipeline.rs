@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::cancel::Cancel;
 use super::decode::{self, Format};
+use super::entities::tagger::{LearnedTagger, NerModel, EMBEDDED_ENTITIES, NAMED};
 use super::entities::{gazetteer::GazetteerTagger, Entity, EntityTagger, SentenceView};
 use super::error::AnalysisError;
 use super::extract::{self, Block, Metadata};
@@ -133,7 +134,7 @@ impl Pipeline {
             Ok(model) => Box::new(PerceptronSegmenter::new(model, lexicons)),
             Err(_) => Box::new(LongestMatch::new(lexicons)),
         };
-        Self::new(segmenter, Box::new(GazetteerTagger::new(lexicons)))
+        Self::new(segmenter, default_tagger(lexicons))
     }
 
     /// Models from `dir`, laid out like models/ (segmenter.bin, lexicon/...); what is absent
@@ -155,10 +156,17 @@ impl Pipeline {
                 Err(_) => Box::new(LongestMatch::new(lexicons)),
             },
         };
-        Ok((
-            Self::new(segmenter, Box::new(GazetteerTagger::new(lexicons))),
-            read,
-        ))
+        let path = dir.join("entities.bin");
+        let tagger: Box<dyn EntityTagger> = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let model =
+                    NerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+                read.push("entities.bin".into());
+                Box::new(LearnedTagger::new(model, lexicons))
+            }
+            Err(_) => default_tagger(lexicons),
+        };
+        Ok((Self::new(segmenter, tagger), read))
     }
 
     /// (segmenter, tagger) names, for logs and the model-info metric.
@@ -254,22 +262,27 @@ impl Pipeline {
         timings.push((StageName::Segment, t.elapsed()));
         if tag {
             let t = Instant::now();
-            for (n, (r, words)) in sentence_ranges.iter().zip(&per_sentence_words).enumerate() {
+            for (n, (r, words)) in sentence_ranges
+                .iter()
+                .zip(&mut per_sentence_words)
+                .enumerate()
+            {
                 if n % 64 == 0 {
                     cancel.check()?;
                 }
+                let toks = &tokens[r.clone()];
                 let view = SentenceView {
                     text,
-                    tokens: &tokens[r.clone()],
+                    tokens: toks,
                     words,
                 };
-                let toks = &tokens[r.clone()];
+                let found = self.tagger.tag(&view);
+                split_at_names(words, toks, &found);
                 let spans: Vec<Range<usize>> = words
                     .iter()
                     .map(|w| toks[w.start].start..toks[w.end - 1].end)
                     .collect();
-                out.entities
-                    .extend(snap_to_words(self.tagger.tag(&view), &spans));
+                out.entities.extend(snap_to_words(found, &spans));
             }
             timings.push((StageName::Entities, t.elapsed()));
         }
@@ -289,6 +302,39 @@ impl Pipeline {
             .collect();
         Ok(())
     }
+}
+
+/// The embedded entity model over `lexicons`; the rule tagger stands in should it not load.
+fn default_tagger(lexicons: &'static Lexicons) -> Box<dyn EntityTagger> {
+    match NerModel::from_bytes(EMBEDDED_ENTITIES) {
+        Ok(model) => Box::new(LearnedTagger::new(model, lexicons)),
+        Err(_) => Box::new(GazetteerTagger::new(lexicons)),
+    }
+}
+
+/// Splits words at the edges of names: the tagger saw the syllables, and a name is a better
+/// word boundary than the segmenter's guess ("Mỹ Lloyd" glued would hide "Lloyd Austin").
+fn split_at_names(words: &mut Vec<Range<usize>>, tokens: &[tokenize::Syllable], names: &[Entity]) {
+    let cuts = |k: usize| {
+        names.iter().any(|e| {
+            NAMED.contains(&e.label) && (tokens[k].start == e.start || tokens[k - 1].end == e.end)
+        })
+    };
+    if names.is_empty() || !words.iter().any(|w| w.len() > 1 && (w.start + 1..w.end).any(cuts)) {
+        return;
+    }
+    let mut out = Vec::with_capacity(words.len() + 2);
+    for w in words.drain(..) {
+        let mut start = w.start;
+        for k in w.start + 1..w.end {
+            if cuts(k) {
+                out.push(start..k);
+                start = k;
+            }
+        }
+        out.push(start..w.end);
+    }
+    *words = out;
 }
 
 /// Widens each entity to the words it touches (a rule may match "95" inside the word "95%"),

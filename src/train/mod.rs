@@ -2,3 +2,4 @@
 //! service; kept in the library so tests can train on small slices.
 pub mod data;
 pub mod segmenter;
+pub mod entities;

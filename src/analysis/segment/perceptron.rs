@@ -30,7 +30,7 @@ pub fn hash_str(s: &str) -> u64 {
 }
 
 #[inline]
-fn mix(a: u64, b: u64) -> u64 {
+pub(crate) fn mix(a: u64, b: u64) -> u64 {
     let x = (a ^ b.rotate_left(25)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x ^ (x >> 31)
 }
@@ -56,7 +56,7 @@ pub struct BoundaryInfo {
     pub dict_starts_right: bool,
 }
 
-fn shape_of(text: &str, kind: TokenKind) -> u8 {
+pub(crate) fn shape_of(text: &str, kind: TokenKind) -> u8 {
     match kind {
         TokenKind::Word => {
             let mut chars = text.chars();
@@ -104,7 +104,7 @@ fn cached_key(text: &str) -> u64 {
 }
 
 /// The hashed key of a token: its syllable key for words and marks, a class for the rest.
-fn key_of(text: &str, kind: TokenKind) -> u64 {
+pub(crate) fn key_of(text: &str, kind: TokenKind) -> u64 {
     match kind {
         TokenKind::Word | TokenKind::Punct | TokenKind::Symbol => cached_key(text),
         TokenKind::Code => hash_str(&text.to_lowercase()),
@@ -155,6 +155,24 @@ impl LexiconIndex {
             prefixes,
             max_len: words.max_syllables,
         }
+    }
+
+    /// Length in tokens of the longest entry starting at `keys[start]` that spans only tokens
+    /// `joinable` allows after the first (0 when none).
+    pub fn longest_at(&self, keys: &[u64], start: usize, joinable: impl Fn(usize) -> bool) -> usize {
+        let mut h = 0u64;
+        let mut best = 0;
+        let mut i = start;
+        while i < keys.len() && i - start < self.max_len && (i == start || joinable(i)) {
+            h = mix(h, keys[i]);
+            match self.prefixes.get(&h) {
+                None => break,
+                Some(true) => best = i + 1 - start,
+                Some(false) => {}
+            }
+            i += 1;
+        }
+        best
     }
 }
 

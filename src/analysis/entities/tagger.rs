@@ -1,0 +1,636 @@
+//! The learned named-entity tagger: a linear-chain model over syllable tokens with BIO tags for
+//! PER, LOC, ORG and MISC, trained as an averaged structured perceptron (src/train/entities.rs)
+//! and decoded with Viterbi. Features are hashed: syllable keys and shapes in a window, the
+//! segmenter's words, gazetteer matches, and the capitalised run a token sits in with the words
+//! before it ("tỉnh", "ông", "Bộ trưởng"). Confidence is the span's marginal probability
+//! (forward-backward over the same scores).
+use std::ops::Range;
+
+use super::{numeric, Entity, EntityTagger, Label, SentenceView};
+use crate::analysis::lexicon::{Lexicons, WordSet};
+use crate::analysis::segment::perceptron::{hash_str, key_of, mix, shape_of, LexiconIndex};
+use crate::analysis::segment::tokenize::TokenKind;
+
+/// O, then B and I for each of PER, LOC, ORG, MISC.
+pub const N_TAGS: usize = 9;
+pub const NAMED: [Label; 4] = [Label::Per, Label::Loc, Label::Org, Label::Misc];
+const MAGIC: &[u8; 8] = b"VTXNER01";
+
+pub fn tag_name(t: usize) -> String {
+    match t {
+        0 => "O".into(),
+        _ => format!(
+            "{}-{}",
+            if t % 2 == 1 { "B" } else { "I" },
+            NAMED[(t - 1) / 2].as_str()
+        ),
+    }
+}
+
+/// Tag index of B-label (I is one more).
+pub fn begin_tag(label: Label) -> usize {
+    1 + 2 * NAMED.iter().position(|&l| l == label).unwrap_or(0)
+}
+
+/// I-X may only follow B-X or I-X; nothing else is forbidden.
+#[inline]
+pub fn allowed(prev: Option<usize>, t: usize) -> bool {
+    if t == 0 || t % 2 == 1 {
+        return true;
+    }
+    matches!(prev, Some(p) if p != 0 && (p + 1) / 2 == t / 2)
+}
+
+/// What the model sees of a sentence: the gazetteers a token can sit in (each matched
+/// longest-first over syllable keys) and the window features built around them.
+pub struct NerFeatures {
+    lists: Vec<LexiconIndex>,
+}
+
+impl NerFeatures {
+    pub fn new(lx: &Lexicons) -> Self {
+        let sets: [&WordSet; 7] = [
+            &lx.family_names,
+            &lx.middle_names,
+            &lx.given_names,
+            &lx.locations,
+            &lx.countries,
+            &lx.companies,
+            &lx.words,
+        ];
+        Self {
+            lists: sets.iter().map(|s| LexiconIndex::new(s)).collect(),
+        }
+    }
+
+    /// Hashed features of every token of a sentence (what training and tagging both see).
+    pub fn sentence(&self, s: &SentenceView<'_>) -> Vec<Vec<u64>> {
+        let inputs = SentenceInputs::new(s, self);
+        (0..s.tokens.len())
+            .map(|i| {
+                let mut v = Vec::with_capacity(40);
+                inputs.features(i, &mut v);
+                v
+            })
+            .collect()
+    }
+}
+
+/// Per-token inputs of the features of one sentence.
+pub struct SentenceInputs {
+    keys: Vec<u64>,
+    shapes: Vec<u8>,
+    /// Hash of a word's syllable keys, for the word each token is in.
+    word_key: Vec<u64>,
+    /// 0 single-token word, 1 first, 2 inside, 3 last.
+    word_pos: Vec<u8>,
+    word_of: Vec<usize>,
+    words: Vec<u64>,
+    /// Per gazetteer, per token: 0 none, 1 begin, 2 inside, 3 end, 4 single.
+    gaz: Vec<Vec<u8>>,
+    /// The capitalised run each token is in: (first token, one past the last).
+    run: Vec<Option<(usize, usize)>>,
+    suffix: Vec<u64>,
+}
+
+fn is_capitalised(shape: u8) -> bool {
+    matches!(shape, b'U' | b'A' | b'c')
+}
+
+impl SentenceInputs {
+    fn new(s: &SentenceView<'_>, gaz: &NerFeatures) -> Self {
+        let n = s.tokens.len();
+        let mut keys = Vec::with_capacity(n);
+        let mut shapes = Vec::with_capacity(n);
+        let mut suffix = Vec::with_capacity(n);
+        for t in s.tokens {
+            let text = t.text(s.text);
+            keys.push(key_of(text, t.kind));
+            shapes.push(shape_of(text, t.kind));
+            suffix.push(if t.kind == TokenKind::Word && text.chars().count() > 3 {
+                let tail: String = text.chars().rev().take(3).collect();
+                hash_str(&tail.to_lowercase())
+            } else {
+                0
+            });
+        }
+        let mut word_key = vec![0u64; n];
+        let mut word_pos = vec![0u8; n];
+        let mut word_of = vec![0usize; n];
+        let mut words = Vec::with_capacity(s.words.len());
+        for (w, r) in s.words.iter().enumerate() {
+            let h = keys[r.clone()].iter().fold(0x77u64, |h, &k| mix(h, k));
+            words.push(h);
+            for i in r.clone() {
+                word_key[i] = h;
+                word_of[i] = w;
+                word_pos[i] = if r.len() == 1 {
+                    0
+                } else if i == r.start {
+                    1
+                } else if i + 1 == r.end {
+                    3
+                } else {
+                    2
+                };
+            }
+        }
+        // Gazetteer entries span word syllables separated by plain spaces only.
+        let joinable = |i: usize| {
+            s.tokens[i].kind == TokenKind::Word
+                && s.tokens[i - 1].kind == TokenKind::Word
+                && s.text[s.tokens[i - 1].end..s.tokens[i].start]
+                    .bytes()
+                    .all(|b| b == b' ')
+                && s.tokens[i - 1].end < s.tokens[i].start
+        };
+        let gaz = gaz
+            .lists
+            .iter()
+            .map(|list| {
+                let mut marks = vec![0u8; n];
+                let mut i = 0;
+                while i < n {
+                    let len = if s.tokens[i].kind == TokenKind::Word {
+                        list.longest_at(&keys, i, joinable)
+                    } else {
+                        0
+                    };
+                    match len {
+                        0 => i += 1,
+                        1 => {
+                            marks[i] = 4;
+                            i += 1;
+                        }
+                        _ => {
+                            marks[i] = 1;
+                            marks[i + 1..i + len - 1].fill(2);
+                            marks[i + len - 1] = 3;
+                            i += len;
+                        }
+                    }
+                }
+                marks
+            })
+            .collect();
+        let mut run = vec![None; n];
+        let mut i = 0;
+        while i < n {
+            if !is_capitalised(shapes[i]) {
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            while end < n && is_capitalised(shapes[end]) && joinable(end) {
+                end += 1;
+            }
+            run[i..end].fill(Some((i, end)));
+            i = end;
+        }
+        Self {
+            keys,
+            shapes,
+            word_key,
+            word_pos,
+            word_of,
+            words,
+            gaz,
+            run,
+            suffix,
+        }
+    }
+
+    /// The hashed features of token `i`, appended to `out`.
+    fn features(&self, i: usize, out: &mut Vec<u64>) {
+        const BOS: u64 = 0x1111_2222_3333_4444;
+        const EOS: u64 = 0x5555_6666_7777_8888;
+        let n = self.keys.len() as isize;
+        let key = |j: isize| -> u64 {
+            if j < 0 {
+                BOS
+            } else if j >= n {
+                EOS
+            } else {
+                self.keys[j as usize]
+            }
+        };
+        let shape = |j: isize| -> u64 {
+            if j < 0 {
+                u64::from(b'^')
+            } else if j >= n {
+                u64::from(b'$')
+            } else {
+                u64::from(self.shapes[j as usize])
+            }
+        };
+        let f = |id: u64, parts: &[u64]| parts.iter().fold(mix(id, 0xE17), |h, &p| mix(h, p));
+        let j = i as isize;
+        let s0 = shape(j);
+        let shapes5 =
+            shape(j - 2) | shape(j - 1) << 8 | s0 << 16 | shape(j + 1) << 24 | shape(j + 2) << 32;
+        let shapes3 = shape(j - 1) << 8 | s0 << 16 | shape(j + 1) << 24;
+        out.extend_from_slice(&[
+            f(0, &[]),
+            f(1, &[key(j)]),
+            f(2, &[key(j - 1)]),
+            f(3, &[key(j + 1)]),
+            f(4, &[key(j - 2)]),
+            f(5, &[key(j + 2)]),
+            f(6, &[key(j - 1), key(j)]),
+            f(7, &[key(j), key(j + 1)]),
+            f(8, &[s0]),
+            f(9, &[shapes3]),
+            f(10, &[shapes5]),
+            f(11, &[key(j), s0]),
+            f(12, &[key(j - 1), s0]),
+            f(13, &[key(j + 1), s0]),
+            f(14, &[key(j - 2), key(j - 1), s0]),
+            f(15, &[key(j - 1), key(j), key(j + 1)]),
+            f(16, &[u64::from(i == 0), s0]),
+        ]);
+        // The word this token is in, and the words around it.
+        let w = self.word_of[i];
+        let word_at = |k: isize| -> u64 {
+            if k < 0 {
+                BOS
+            } else if k as usize >= self.words.len() {
+                EOS
+            } else {
+                self.words[k as usize]
+            }
+        };
+        let pos = u64::from(self.word_pos[i]);
+        out.extend_from_slice(&[
+            f(20, &[self.word_key[i], pos]),
+            f(21, &[word_at(w as isize - 1), s0]),
+            f(22, &[word_at(w as isize + 1), s0]),
+            f(23, &[word_at(w as isize - 1), self.word_key[i]]),
+        ]);
+        if self.suffix[i] != 0 {
+            out.push(f(24, &[self.suffix[i], s0]));
+        }
+        for (g, marks) in self.gaz.iter().enumerate() {
+            if marks[i] != 0 {
+                out.push(f(30 + g as u64, &[u64::from(marks[i]), s0]));
+            }
+        }
+        if let Some((start, end)) = self.run[i] {
+            let len = (end - start).min(6) as u64;
+            let at = if end - start == 1 {
+                0
+            } else if i == start {
+                1
+            } else if i + 1 == end {
+                3
+            } else {
+                2
+            };
+            let (b, b2) = (start as isize - 1, start as isize - 2);
+            out.extend_from_slice(&[
+                f(40, &[len, at]),
+                f(41, &[key(b), at]),
+                f(42, &[key(b2), key(b), at]),
+                f(43, &[key(end as isize), at]),
+                f(44, &[key(b), len, at]),
+                f(45, &[key(start as isize), at]),
+                f(46, &[key(end as isize - 1), at]),
+            ]);
+            if start > 0 {
+                let wb = self.word_of[start - 1];
+                out.push(f(47, &[self.words[wb], at]));
+            }
+        }
+    }
+}
+
+/// Weights: for each hashed feature bucket, one i16 per tag; plus tag transitions.
+pub struct NerModel {
+    bits: u32,
+    weights: Vec<i16>,
+    /// transitions[prev * N_TAGS + tag]; prev = N_TAGS is the sentence start.
+    transitions: Vec<i16>,
+    /// Score units per nat for the confidence (learned at training time on held-out data).
+    pub temperature: f32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NerModelError {
+    #[error("not a vitext entity model (bad magic)")]
+    BadMagic,
+    #[error("entity model file truncated or the wrong size")]
+    BadSize,
+}
+
+impl NerModel {
+    #[inline]
+    pub fn bucket(bits: u32, hash: u64) -> usize {
+        (hash >> (64 - bits)) as usize * N_TAGS
+    }
+
+    pub fn from_parts(bits: u32, weights: Vec<i16>, transitions: Vec<i16>, temp: f32) -> Self {
+        debug_assert_eq!(weights.len(), N_TAGS << bits);
+        debug_assert_eq!(transitions.len(), (N_TAGS + 1) * N_TAGS);
+        Self {
+            bits,
+            weights,
+            transitions,
+            temperature: temp,
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + 2 * (self.weights.len() + self.transitions.len()));
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.bits.to_le_bytes());
+        out.extend_from_slice(&self.temperature.to_le_bytes());
+        for w in self.transitions.iter().chain(&self.weights) {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, NerModelError> {
+        if bytes.len() < 16 || &bytes[..8] != MAGIC {
+            return Err(NerModelError::BadMagic);
+        }
+        let bits = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        let temperature = f32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
+        let nt = (N_TAGS + 1) * N_TAGS;
+        if !(8..=24).contains(&bits) || bytes.len() != 16 + 2 * (nt + (N_TAGS << bits)) {
+            return Err(NerModelError::BadSize);
+        }
+        let mut all = bytes[16..]
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]));
+        let transitions = all.by_ref().take(nt).collect();
+        let weights = all.collect();
+        Ok(Self {
+            bits,
+            weights,
+            transitions,
+            temperature,
+        })
+    }
+
+    pub fn emissions(&self, feats: &[u64], out: &mut [i32; N_TAGS]) {
+        *out = [0; N_TAGS];
+        for &h in feats {
+            let b = Self::bucket(self.bits, h);
+            for (o, &w) in out.iter_mut().zip(&self.weights[b..b + N_TAGS]) {
+                *o += i32::from(w);
+            }
+        }
+    }
+
+    pub fn transition(&self, prev: Option<usize>, t: usize) -> i32 {
+        i32::from(self.transitions[prev.unwrap_or(N_TAGS) * N_TAGS + t])
+    }
+}
+
+/// Best tag sequence under emission scores `em` and transition scores `trans(prev, tag)`.
+pub fn viterbi<S: Copy + Into<f64>>(
+    em: &[[S; N_TAGS]],
+    trans: impl Fn(Option<usize>, usize) -> f64,
+) -> Vec<usize> {
+    let n = em.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut score = [f64::NEG_INFINITY; N_TAGS];
+    let mut back = vec![[0u8; N_TAGS]; n];
+    for t in 0..N_TAGS {
+        if allowed(None, t) {
+            score[t] = em[0][t].into() + trans(None, t);
+        }
+    }
+    for i in 1..n {
+        let mut next = [f64::NEG_INFINITY; N_TAGS];
+        for t in 0..N_TAGS {
+            let mut best = (f64::NEG_INFINITY, 0);
+            for (p, &sp) in score.iter().enumerate() {
+                if sp == f64::NEG_INFINITY || !allowed(Some(p), t) {
+                    continue;
+                }
+                let v = sp + trans(Some(p), t);
+                if v > best.0 {
+                    best = (v, p);
+                }
+            }
+            next[t] = best.0 + em[i][t].into();
+            back[i][t] = best.1 as u8;
+        }
+        score = next;
+    }
+    let mut t = (0..N_TAGS)
+        .max_by(|&a, &b| score[a].total_cmp(&score[b]))
+        .unwrap_or(0);
+    let mut tags = vec![0; n];
+    for i in (0..n).rev() {
+        tags[i] = t;
+        t = back[i][t] as usize;
+    }
+    tags
+}
+
+/// Token ranges and labels of the entities in a BIO tag sequence.
+pub fn spans_of(tags: &[usize]) -> Vec<(Range<usize>, Label)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        if tags[i] == 0 {
+            i += 1;
+            continue;
+        }
+        let label = NAMED[(tags[i] - 1) / 2];
+        let inside = tags[i] + usize::from(tags[i] % 2 == 1);
+        let mut end = i + 1;
+        while end < tags.len() && tags[end] == inside {
+            end += 1;
+        }
+        out.push((i..end, label));
+        i = end;
+    }
+    out
+}
+
+pub const EMBEDDED_ENTITIES: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/entities.bin"));
+
+/// The learned tagger for names plus the rules for dates and amounts.
+pub struct LearnedTagger {
+    model: NerModel,
+    features: NerFeatures,
+}
+
+impl LearnedTagger {
+    pub fn new(model: NerModel, lexicons: &Lexicons) -> Self {
+        Self {
+            model,
+            features: NerFeatures::new(lexicons),
+        }
+    }
+
+    pub fn embedded() -> Result<Self, NerModelError> {
+        Ok(Self::new(
+            NerModel::from_bytes(EMBEDDED_ENTITIES)?,
+            Lexicons::get(),
+        ))
+    }
+
+    /// Named entities of one sentence: token ranges, labels and confidences.
+    pub fn named(&self, s: &SentenceView<'_>) -> Vec<(Range<usize>, Label, f32)> {
+        if s.tokens.is_empty() {
+            return Vec::new();
+        }
+        let inputs = SentenceInputs::new(s, &self.features);
+        let mut feats = Vec::with_capacity(48);
+        let em: Vec<[i32; N_TAGS]> = (0..s.tokens.len())
+            .map(|i| {
+                feats.clear();
+                inputs.features(i, &mut feats);
+                let mut e = [0; N_TAGS];
+                self.model.emissions(&feats, &mut e);
+                e
+            })
+            .collect();
+        let trans = |p: Option<usize>, t: usize| f64::from(self.model.transition(p, t));
+        let tags = viterbi(&em, trans);
+        let spans = spans_of(&tags);
+        if spans.is_empty() {
+            return Vec::new();
+        }
+        let marg = Marginals::new(&em, &trans, f64::from(self.model.temperature));
+        spans
+            .into_iter()
+            .map(|(r, l)| {
+                let p = marg.path_probability(r.clone(), &tags[r.clone()], &em, &trans);
+                (r, l, p as f32)
+            })
+            .collect()
+    }
+}
+
+/// Forward and backward log-scores of a sentence, for span probabilities.
+struct Marginals {
+    fwd: Vec<[f64; N_TAGS]>,
+    bwd: Vec<[f64; N_TAGS]>,
+    log_z: f64,
+    scale: f64,
+}
+
+fn log_sum_exp(xs: impl Iterator<Item = f64>) -> f64 {
+    let v: Vec<f64> = xs.collect();
+    let m = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if m == f64::NEG_INFINITY {
+        return m;
+    }
+    m + v.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
+}
+
+impl Marginals {
+    fn new(
+        em: &[[i32; N_TAGS]],
+        trans: &impl Fn(Option<usize>, usize) -> f64,
+        temperature: f64,
+    ) -> Self {
+        let scale = 1.0 / temperature.max(1e-6);
+        let n = em.len();
+        let e = |i: usize, t: usize| f64::from(em[i][t]) * scale;
+        let tr = |p: Option<usize>, t: usize| {
+            if allowed(p, t) {
+                trans(p, t) * scale
+            } else {
+                f64::NEG_INFINITY
+            }
+        };
+        let mut fwd = vec![[f64::NEG_INFINITY; N_TAGS]; n];
+        for t in 0..N_TAGS {
+            fwd[0][t] = tr(None, t) + e(0, t);
+        }
+        for i in 1..n {
+            for t in 0..N_TAGS {
+                fwd[i][t] = log_sum_exp((0..N_TAGS).map(|p| fwd[i - 1][p] + tr(Some(p), t))) + e(i, t);
+            }
+        }
+        let mut bwd = vec![[0f64; N_TAGS]; n];
+        for i in (0..n - 1).rev() {
+            for p in 0..N_TAGS {
+                bwd[i][p] = log_sum_exp(
+                    (0..N_TAGS).map(|t| tr(Some(p), t) + e(i + 1, t) + bwd[i + 1][t]),
+                );
+            }
+        }
+        let log_z = log_sum_exp(fwd[n - 1].iter().copied());
+        Self {
+            fwd,
+            bwd,
+            log_z,
+            scale,
+        }
+    }
+
+    /// Probability that tokens `r` carry exactly `tags`.
+    fn path_probability(
+        &self,
+        r: Range<usize>,
+        tags: &[usize],
+        em: &[[i32; N_TAGS]],
+        trans: &impl Fn(Option<usize>, usize) -> f64,
+    ) -> f64 {
+        let mut s = self.fwd[r.start][tags[0]];
+        for (k, i) in r.clone().enumerate().skip(1) {
+            s += (trans(Some(tags[k - 1]), tags[k]) + f64::from(em[i][tags[k]])) * self.scale;
+        }
+        s += self.bwd[r.end - 1][tags[tags.len() - 1]];
+        (s - self.log_z).exp().clamp(0.0, 1.0)
+    }
+}
+
+impl EntityTagger for LearnedTagger {
+    fn name(&self) -> &str {
+        "perceptron-bio"
+    }
+
+    fn tag(&self, s: &SentenceView<'_>) -> Vec<Entity> {
+        let mut out: Vec<Entity> = self
+            .named(s)
+            .into_iter()
+            .map(|(r, label, confidence)| Entity {
+                start: s.tokens[r.start].start,
+                end: s.tokens[r.end - 1].end,
+                label,
+                confidence,
+                value: None,
+            })
+            .collect();
+        // Rule entities never overlap a name ("Sư đoàn 308" stays one ORG).
+        for e in numeric::tag(s) {
+            if out.iter().all(|n| e.end <= n.start || e.start >= n.end) {
+                out.push(e);
+            }
+        }
+        out.sort_by_key(|e| (e.start, e.end));
+        out
+    }
+}
+
+/// Log-probability of the whole tag sequence `tags` at `temperature` (to fit the temperature).
+pub fn sequence_log_probability(
+    model: &NerModel,
+    em: &[[i32; N_TAGS]],
+    tags: &[usize],
+    temperature: f64,
+) -> f64 {
+    if em.is_empty() {
+        return 0.0;
+    }
+    let trans = |p: Option<usize>, t: usize| f64::from(model.transition(p, t));
+    let m = Marginals::new(em, &trans, temperature);
+    let mut prev = None;
+    let mut s = 0.0;
+    for (e, &t) in em.iter().zip(tags) {
+        s += trans(prev, t) + f64::from(e[t]);
+        prev = Some(t);
+    }
+    s * m.scale - m.log_z
+}

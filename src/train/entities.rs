@@ -1,0 +1,466 @@
+//! Training the entity tagger of `analysis::entities::tagger`: reading the VLSP corpora, gold
+//! BIO tags over our own tokens, an averaged structured perceptron, and a scorer that runs the
+//! real pipeline on held-out documents.
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::analysis::cancel::Cancel;
+use crate::analysis::entities::tagger::{
+    begin_tag, sequence_log_probability, spans_of, viterbi, LearnedTagger, NerFeatures,
+    NerModel, NAMED, N_TAGS,
+};
+use crate::analysis::entities::{Label, SentenceView};
+use crate::analysis::lexicon::Lexicons;
+use crate::analysis::normalize::nfc;
+use crate::analysis::pipeline::{Content, Options, Pipeline, Stages};
+use crate::analysis::segment::perceptron::PerceptronSegmenter;
+use crate::analysis::segment::tokenize::tokenize;
+use crate::analysis::segment::WordSegmenter;
+use crate::analysis::sentence;
+
+/// A document with its gold named entities (byte ranges into `text`).
+#[derive(Debug, Clone)]
+pub struct NerDoc {
+    pub id: String,
+    pub text: String,
+    pub entities: Vec<(Range<usize>, Label)>,
+}
+
+pub fn label_of(name: &str) -> Option<Label> {
+    match name {
+        "PER" | "PERSON" => Some(Label::Per),
+        "LOC" | "LOCATION" => Some(Label::Loc),
+        "ORG" | "ORGANIZATION" => Some(Label::Org),
+        "MISC" | "MISCELLANEOUS" => Some(Label::Misc),
+        _ => None,
+    }
+}
+
+/// CoNLL lines ("token ... BIO-tag", blank line between sentences; "_" joins syllables): one
+/// document per sentence, its text the tokens joined by single spaces, as the VLSP 2016 test
+/// gives it.
+pub fn parse_conll(text: &str) -> Vec<NerDoc> {
+    let mut docs = Vec::new();
+    let mut cur: Vec<(String, String)> = Vec::new();
+    let flush = |cur: &mut Vec<(String, String)>, docs: &mut Vec<NerDoc>| {
+        if cur.is_empty() {
+            return;
+        }
+        let mut text = String::new();
+        let mut entities: Vec<(Range<usize>, Label)> = Vec::new();
+        let mut open: Option<(usize, Label)> = None;
+        for (tok, tag) in cur.drain(..) {
+            let tok = tok.replace('_', " ");
+            let tok = tok.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let start = text.len();
+            text.push_str(&tok);
+            let label = tag.get(2..).and_then(label_of);
+            let continues = tag.starts_with("I-") && matches!(open, Some((_, l)) if Some(l) == label);
+            if continues {
+                continue;
+            }
+            if let Some((s, l)) = open.take() {
+                entities.push((s..start - 1, l));
+            }
+            if let (true, Some(l)) = (tag.starts_with("B-") || tag.starts_with("I-"), label) {
+                open = Some((start, l));
+            }
+        }
+        if let Some((s, l)) = open {
+            entities.push((s..text.len(), l));
+        }
+        docs.push(NerDoc {
+            id: docs.len().to_string(),
+            text,
+            entities,
+        });
+    };
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            flush(&mut cur, &mut docs);
+            continue;
+        }
+        let (tok, tag) = match line.split_once('\t') {
+            Some(_) => {
+                let parts: Vec<&str> = line.split('\t').collect();
+                (parts[0], parts[parts.len() - 1])
+            }
+            None => line.rsplit_once(' ').unwrap_or((line, "O")),
+        };
+        cur.push((nfc(tok).into_owned(), tag.trim().to_string()));
+    }
+    flush(&mut cur, &mut docs);
+    docs
+}
+
+/// One ENAMEX document: the text without tags and its outermost entities.
+pub fn parse_enamex(id: &str, raw: &str) -> NerDoc {
+    let raw = nfc(raw);
+    let mut text = String::with_capacity(raw.len());
+    let mut entities = Vec::new();
+    let mut stack: Vec<(usize, Option<Label>)> = Vec::new();
+    let mut rest: &str = &raw;
+    while let Some(at) = rest.find('<') {
+        text.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let close = rest.find('>').map(|e| e + 1);
+        let tag = close.map(|e| &rest[..e]);
+        match tag {
+            Some(t) if t.starts_with("<ENAMEX") => {
+                let label = t
+                    .split("TYPE=\"")
+                    .nth(1)
+                    .and_then(|v| v.split('"').next())
+                    .and_then(label_of);
+                stack.push((text.len(), label));
+            }
+            Some("</ENAMEX>") => {
+                if let Some((s, l)) = stack.pop() {
+                    if let (true, Some(l)) = (stack.is_empty(), l) {
+                        // Gold spans are compared without the blanks at their edges.
+                        let span = &text[s..];
+                        let lead = span.len() - span.trim_start().len();
+                        let trail = span.len() - span.trim_end().len();
+                        if s + lead < text.len() - trail {
+                            entities.push((s + lead..text.len() - trail, l));
+                        }
+                    }
+                }
+            }
+            _ => {
+                // Not one of our tags: keep the '<' as text.
+                text.push('<');
+                rest = &rest[1..];
+                continue;
+            }
+        }
+        rest = &rest[close.unwrap_or(rest.len())..];
+    }
+    text.push_str(rest);
+    NerDoc {
+        id: id.to_string(),
+        text,
+        entities,
+    }
+}
+
+/// One training sentence: features per token and gold tags.
+pub struct Example {
+    pub features: Vec<Vec<u64>>,
+    pub tags: Vec<usize>,
+}
+
+/// Tokenises, splits and segments a document as the pipeline does, and gives each sentence's
+/// tokens their gold tags. Entities that do not fall on token edges are lost (counted).
+pub fn examples(
+    docs: &[NerDoc],
+    segmenter: &dyn WordSegmenter,
+    features: &NerFeatures,
+    lost: &mut usize,
+) -> Vec<Example> {
+    let mut out = Vec::new();
+    for d in docs {
+        let text = d.text.as_str();
+        let tokens = tokenize(text);
+        let mut tags = vec![0usize; tokens.len()];
+        for (r, label) in &d.entities {
+            let first = tokens.partition_point(|t| t.end <= r.start);
+            let last = tokens.partition_point(|t| t.start < r.end);
+            if first >= last || tokens[first].start != r.start || tokens[last - 1].end != r.end {
+                *lost += 1;
+                continue;
+            }
+            let b = begin_tag(*label);
+            tags[first] = b;
+            tags[first + 1..last].fill(b + 1);
+        }
+        for r in sentence::split(text, &tokens) {
+            let toks = &tokens[r.clone()];
+            let words = segmenter.segment(text, toks);
+            let view = SentenceView {
+                text,
+                tokens: toks,
+                words: &words,
+            };
+            let mut t = tags[r].to_vec();
+            // A sentence break inside an entity: the part after it starts a new one.
+            if t[0] % 2 == 0 && t[0] != 0 {
+                t[0] -= 1;
+            }
+            out.push(Example {
+                features: features.sentence(&view),
+                tags: t,
+            });
+        }
+    }
+    out
+}
+
+pub struct TrainConfig {
+    pub bits: u32,
+    pub epochs: usize,
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            bits: 18,
+            epochs: 10,
+            seed: 0x5eed,
+        }
+    }
+}
+
+/// Averaged structured perceptron over BIO sequences with Viterbi decoding. `progress` gets
+/// (sentences done, total).
+pub fn train(
+    examples: &[Example],
+    cfg: &TrainConfig,
+    mut progress: impl FnMut(usize, usize),
+) -> NerModel {
+    let bits = cfg.bits;
+    let size = N_TAGS << bits;
+    let nt = (N_TAGS + 1) * N_TAGS;
+    let (mut w, mut acc) = (vec![0f32; size], vec![0f32; size]);
+    let (mut tr, mut tr_acc) = (vec![0f32; nt], vec![0f32; nt]);
+    let tix = |p: Option<usize>, t: usize| p.unwrap_or(N_TAGS) * N_TAGS + t;
+    let mut c: f32 = 1.0;
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = cfg.seed | 1;
+    let total = examples.len() * cfg.epochs;
+    let mut done = 0;
+    let mut em: Vec<[f32; N_TAGS]> = Vec::new();
+    for _ in 0..cfg.epochs {
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        for &k in &order {
+            let ex = &examples[k];
+            em.clear();
+            em.extend(ex.features.iter().map(|fs| {
+                let mut e = [0f32; N_TAGS];
+                for &h in fs {
+                    let b = NerModel::bucket(bits, h);
+                    for (o, x) in e.iter_mut().zip(&w[b..b + N_TAGS]) {
+                        *o += x;
+                    }
+                }
+                e
+            }));
+            let pred = viterbi(&em, |p, t| f64::from(tr[tix(p, t)]));
+            if pred != ex.tags {
+                let mut update = |i: usize, tag: usize, d: f32| {
+                    for &h in &ex.features[i] {
+                        let j = NerModel::bucket(bits, h) + tag;
+                        w[j] += d;
+                        acc[j] += d * c;
+                    }
+                };
+                for i in 0..pred.len() {
+                    if pred[i] != ex.tags[i] {
+                        update(i, ex.tags[i], 1.0);
+                        update(i, pred[i], -1.0);
+                    }
+                }
+                for i in 0..pred.len() {
+                    let (gp, pp) = if i == 0 {
+                        (None, None)
+                    } else {
+                        (Some(ex.tags[i - 1]), Some(pred[i - 1]))
+                    };
+                    if (gp, ex.tags[i]) != (pp, pred[i]) {
+                        tr[tix(gp, ex.tags[i])] += 1.0;
+                        tr_acc[tix(gp, ex.tags[i])] += c;
+                        tr[tix(pp, pred[i])] -= 1.0;
+                        tr_acc[tix(pp, pred[i])] -= c;
+                    }
+                }
+            }
+            c += 1.0;
+            done += 1;
+            if done % 4096 == 0 {
+                progress(done, total);
+            }
+        }
+    }
+    progress(total, total);
+    let avg = |w: &[f32], a: &[f32]| -> Vec<f32> { w.iter().zip(a).map(|(w, a)| w - a / c).collect() };
+    let (w, tr) = (avg(&w, &acc), avg(&tr, &tr_acc));
+    let max = w
+        .iter()
+        .chain(&tr)
+        .fold(0f32, |m, x| m.max(x.abs()))
+        .max(f32::MIN_POSITIVE);
+    let scale = 32767.0 / max;
+    let q = |v: &[f32]| -> Vec<i16> { v.iter().map(|x| (x * scale).round() as i16).collect() };
+    // Until fitted on held-out data: one perceptron unit per nat.
+    NerModel::from_parts(bits, q(&w), q(&tr), scale)
+}
+
+/// Picks the temperature that makes the held-out gold sequences most likely.
+pub fn fit_temperature(model: &mut NerModel, held_out: &[Example]) -> f32 {
+    let em: Vec<Vec<[i32; N_TAGS]>> = held_out
+        .iter()
+        .take(3000)
+        .map(|ex| {
+            ex.features
+                .iter()
+                .map(|fs| {
+                    let mut e = [0; N_TAGS];
+                    model.emissions(fs, &mut e);
+                    e
+                })
+                .collect()
+        })
+        .collect();
+    let unit = f64::from(model.temperature);
+    let mut best = (f64::NEG_INFINITY, unit);
+    for m in [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0] {
+        let t = unit * m;
+        let ll: f64 = em
+            .iter()
+            .zip(held_out)
+            .map(|(e, ex)| sequence_log_probability(model, e, &ex.tags, t))
+            .sum();
+        if ll > best.0 {
+            best = (ll, t);
+        }
+    }
+    model.temperature = best.1 as f32;
+    model.temperature
+}
+
+/// Strict span scores per label, counted like ../shared/eval/score.py ner.
+#[derive(Debug, Default, Clone)]
+pub struct NerScore {
+    /// (gold, predicted, correct) per label.
+    pub counts: HashMap<&'static str, (usize, usize, usize)>,
+}
+
+fn f1(c: usize, p: usize, g: usize) -> f64 {
+    let (p, r) = (c as f64 / p.max(1) as f64, c as f64 / g.max(1) as f64);
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+impl NerScore {
+    pub fn f1(&self) -> f64 {
+        let (g, p, c) = self
+            .counts
+            .values()
+            .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
+        f1(c, p, g)
+    }
+    pub fn label_f1(&self, label: Label) -> f64 {
+        let (g, p, c) = self.counts.get(label.as_str()).copied().unwrap_or_default();
+        f1(c, p, g)
+    }
+    pub fn report(&self) -> String {
+        let mut s = String::new();
+        for l in NAMED {
+            let (g, p, c) = self.counts.get(l.as_str()).copied().unwrap_or_default();
+            s.push_str(&format!(
+                "  {:4} gold={g:5} pred={p:5} P={:.4} R={:.4} F1={:.4}\n",
+                l.as_str(),
+                c as f64 / p.max(1) as f64,
+                c as f64 / g.max(1) as f64,
+                f1(c, p, g)
+            ));
+        }
+        s.push_str(&format!("  F1={:.4}", self.f1()));
+        s
+    }
+}
+
+/// Runs the whole pipeline (segment + entities) on each document and scores its names.
+pub fn evaluate(pipeline: &Pipeline, docs: &[NerDoc]) -> NerScore {
+    let mut score = NerScore::default();
+    let opts = Options {
+        stages: Stages {
+            extract: Some(false),
+            segment: true,
+            entities: true,
+        },
+        ..Options::default()
+    };
+    for d in docs {
+        if d.text.trim().is_empty() {
+            continue;
+        }
+        let pred: Vec<(Range<usize>, Label)> = pipeline
+            .analyze(Content::Text(&d.text), &opts, &Cancel::new())
+            .map(|a| {
+                a.entities
+                    .into_iter()
+                    .filter(|e| NAMED.contains(&e.label))
+                    .map(|e| (e.start..e.end, e.label))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (_, l) in &d.entities {
+            score.counts.entry(l.as_str()).or_default().0 += 1;
+        }
+        for (r, l) in &pred {
+            let e = score.counts.entry(l.as_str()).or_default();
+            e.1 += 1;
+            if d.entities.contains(&(r.clone(), *l)) {
+                e.2 += 1;
+            }
+        }
+    }
+    score
+}
+
+/// The pipeline with the embedded segmenter and the given entity model.
+pub fn pipeline_with(model: NerModel) -> Pipeline {
+    let lx = Lexicons::get();
+    let seg = PerceptronSegmenter::embedded().expect("embedded segmenter");
+    Pipeline::new(Box::new(seg), Box::new(LearnedTagger::new(model, lx)))
+}
+
+/// Tag sequences of a tagger for training sentences (to check a model learnt its data).
+pub fn predicted_spans(model: &NerModel, ex: &Example) -> Vec<(Range<usize>, Label)> {
+    let em: Vec<[i32; N_TAGS]> = ex
+        .features
+        .iter()
+        .map(|fs| {
+            let mut e = [0; N_TAGS];
+            model.emissions(fs, &mut e);
+            e
+        })
+        .collect();
+    spans_of(&viterbi(&em, |p, t| f64::from(model.transition(p, t))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conll_and_enamex_give_the_same_spans_as_the_scorer() {
+        let docs = parse_conll("Ông O\nLloyd_Austin B-PER\nthăm O\nHà_Nội B-LOC\n, O\nViệt_Nam B-LOC\n\nBộ B-ORG\nQuốc_phòng I-ORG\n");
+        assert_eq!(docs.len(), 2);
+        let d = &docs[0];
+        assert_eq!(d.text, "Ông Lloyd Austin thăm Hà Nội , Việt Nam");
+        let got: Vec<&str> = d.entities.iter().map(|(r, _)| &d.text[r.clone()]).collect();
+        assert_eq!(got, ["Lloyd Austin", "Hà Nội", "Việt Nam"]);
+        assert_eq!(&docs[1].text[docs[1].entities[0].0.clone()], "Bộ Quốc phòng");
+        let e = parse_enamex(
+            "x",
+            "Hội <ENAMEX TYPE=\"ORGANIZATION\">Hội sinh viên <ENAMEX TYPE=\"LOCATION\">Việt Nam</ENAMEX> </ENAMEX> a<b",
+        );
+        assert_eq!(e.text, "Hội Hội sinh viên Việt Nam  a<b");
+        assert_eq!(e.entities, vec![(4..26, Label::Org)]);
+    }
+}
