@@ -41,6 +41,10 @@ pub struct EntitiesArgs {
     bits: u32,
     #[arg(long, default_value = "models/entities.bin")]
     out: PathBuf,
+    /// Folds of out-of-fold first-layer tags the document-aware second layer learns from
+    /// (0 or 1: no second layer).
+    #[arg(long, default_value_t = 4)]
+    folds: usize,
 }
 
 #[derive(clap::Args)]
@@ -287,9 +291,13 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     let seg = PerceptronSegmenter::embedded()?;
     let mut lost = 0;
     let ex = entities::examples(&train, &seg, &features, &mut lost);
-    let tokens: usize = ex.iter().map(|e| e.tags.len()).sum();
-    eprintln!("{} sentences, {tokens} tokens; {lost} gold entities not on token edges", ex.len());
-    let bar = ProgressBar::new((ex.len() * a.epochs) as u64);
+    let tokens: usize = ex.iter().map(|e| e.tokens()).sum();
+    let sentences: usize = ex.iter().map(|e| e.tags.len()).sum();
+    eprintln!(
+        "{} documents, {sentences} sentences, {tokens} tokens; {lost} gold entities not on token edges",
+        ex.len()
+    );
+    let bar = ProgressBar::new(1);
     bar.set_style(
         ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {percent}% {msg}")?
             .progress_chars("=> "),
@@ -300,9 +308,13 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
         &entities::TrainConfig {
             bits: a.bits,
             epochs: a.epochs,
+            folds: a.folds,
             ..Default::default()
         },
-        |done, _| bar.set_position(done as u64),
+        |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64)
+        },
     );
     bar.finish();
     let dev_docs: Vec<NerDoc> = devs.iter().flat_map(|(_, d)| d.iter().cloned()).collect();

@@ -262,27 +262,33 @@ impl Pipeline {
         timings.push((StageName::Segment, t.elapsed()));
         if tag {
             let t = Instant::now();
-            for (n, (r, words)) in sentence_ranges
-                .iter()
-                .zip(&mut per_sentence_words)
-                .enumerate()
-            {
-                if n % 64 == 0 {
-                    cancel.check()?;
-                }
-                let toks = &tokens[r.clone()];
-                let view = SentenceView {
-                    text,
-                    tokens: toks,
-                    words,
+            // Whole documents in chunks: the tagger looks across sentences, and cancellation
+            // is checked between chunks.
+            let mut n = 0;
+            while n < sentence_ranges.len() {
+                cancel.check()?;
+                let end = (n + TAG_CHUNK_SENTENCES).min(sentence_ranges.len());
+                let found = {
+                    let views: Vec<SentenceView<'_>> = (n..end)
+                        .map(|k| SentenceView {
+                            text,
+                            tokens: &tokens[sentence_ranges[k].clone()],
+                            words: &per_sentence_words[k],
+                        })
+                        .collect();
+                    self.tagger.tag_document(&views)
                 };
-                let found = self.tagger.tag(&view);
-                split_at_names(words, toks, &found);
-                let spans: Vec<Range<usize>> = words
-                    .iter()
-                    .map(|w| toks[w.start].start..toks[w.end - 1].end)
-                    .collect();
-                out.entities.extend(snap_to_words(found, &spans));
+                for (k, found) in (n..end).zip(found) {
+                    let toks = &tokens[sentence_ranges[k].clone()];
+                    let words = &mut per_sentence_words[k];
+                    split_at_names(words, toks, &found);
+                    let spans: Vec<Range<usize>> = words
+                        .iter()
+                        .map(|w| toks[w.start].start..toks[w.end - 1].end)
+                        .collect();
+                    out.entities.extend(snap_to_words(found, &spans));
+                }
+                n = end;
             }
             timings.push((StageName::Entities, t.elapsed()));
         }
@@ -303,6 +309,9 @@ impl Pipeline {
         Ok(())
     }
 }
+
+/// Sentences the entity tagger sees at once (a document's names are consistent within it).
+const TAG_CHUNK_SENTENCES: usize = 256;
 
 /// The embedded entity model over `lexicons`; the rule tagger stands in should it not load.
 fn default_tagger(lexicons: &'static Lexicons) -> Box<dyn EntityTagger> {

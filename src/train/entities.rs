@@ -6,8 +6,8 @@ use std::ops::Range;
 
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::tagger::{
-    begin_tag, sequence_log_probability, spans_of, viterbi, LearnedTagger, NerFeatures,
-    NerModel, NAMED, N_TAGS,
+    begin_tag, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger, NerFeatures,
+    NerModel, SentenceInputs, NAMED, N_TAGS,
 };
 use crate::analysis::entities::{Label, SentenceView};
 use crate::analysis::lexicon::Lexicons;
@@ -148,21 +148,30 @@ pub fn parse_enamex(id: &str, raw: &str) -> NerDoc {
     }
 }
 
-/// One training sentence: features per token and gold tags.
-pub struct Example {
-    pub features: Vec<Vec<u64>>,
-    pub tags: Vec<usize>,
+/// One document as the model sees it: per sentence the feature inputs, the first layer's
+/// features and the gold tags.
+pub struct DocExample {
+    pub inputs: Vec<SentenceInputs>,
+    pub first: Vec<Vec<Vec<u64>>>,
+    pub tags: Vec<Vec<usize>>,
 }
 
-/// Tokenises, splits and segments a document as the pipeline does, and gives each sentence's
-/// tokens their gold tags. Entities that do not fall on token edges are lost (counted).
+impl DocExample {
+    pub fn tokens(&self) -> usize {
+        self.tags.iter().map(Vec::len).sum()
+    }
+}
+
+/// Tokenises, splits and segments each document as the pipeline does, and gives each
+/// sentence's tokens their gold tags. Entities that do not fall on token edges are lost
+/// (counted in `lost`).
 pub fn examples(
     docs: &[NerDoc],
     segmenter: &dyn WordSegmenter,
     features: &NerFeatures,
     lost: &mut usize,
-) -> Vec<Example> {
-    let mut out = Vec::new();
+) -> Vec<DocExample> {
+    let mut out = Vec::with_capacity(docs.len());
     for d in docs {
         let text = d.text.as_str();
         let tokens = tokenize(text);
@@ -178,24 +187,29 @@ pub fn examples(
             tags[first] = b;
             tags[first + 1..last].fill(b + 1);
         }
+        let mut ex = DocExample {
+            inputs: Vec::new(),
+            first: Vec::new(),
+            tags: Vec::new(),
+        };
         for r in sentence::split(text, &tokens) {
             let toks = &tokens[r.clone()];
             let words = segmenter.segment(text, toks);
-            let view = SentenceView {
+            let inputs = features.inputs(&SentenceView {
                 text,
                 tokens: toks,
                 words: &words,
-            };
+            });
             let mut t = tags[r].to_vec();
             // A sentence break inside an entity: the part after it starts a new one.
             if t[0] % 2 == 0 && t[0] != 0 {
                 t[0] -= 1;
             }
-            out.push(Example {
-                features: features.sentence(&view),
-                tags: t,
-            });
+            ex.first.push(inputs.first_features());
+            ex.inputs.push(inputs);
+            ex.tags.push(t);
         }
+        out.push(ex);
     }
     out
 }
@@ -204,6 +218,9 @@ pub struct TrainConfig {
     pub bits: u32,
     pub epochs: usize,
     pub seed: u64,
+    /// Folds for the first layer's out-of-fold tags the second layer learns from; 0 or 1 trains
+    /// no second layer.
+    pub folds: usize,
 }
 
 impl Default for TrainConfig {
@@ -212,17 +229,19 @@ impl Default for TrainConfig {
             bits: 18,
             epochs: 10,
             seed: 0x5eed,
+            folds: 4,
         }
     }
 }
 
-/// Averaged structured perceptron over BIO sequences with Viterbi decoding. `progress` gets
-/// (sentences done, total).
-pub fn train(
-    examples: &[Example],
+/// Averaged structured perceptron over BIO sequences with Viterbi decoding, on (features,
+/// gold tags) sentences. Returns the layer and its quantisation scale (units per perceptron
+/// unit). `progress` is called with the number of sentences just done.
+fn train_layer(
+    sentences: &[(&[Vec<u64>], &[usize])],
     cfg: &TrainConfig,
-    mut progress: impl FnMut(usize, usize),
-) -> NerModel {
+    progress: &mut dyn FnMut(usize),
+) -> (Layer, f32) {
     let bits = cfg.bits;
     let size = N_TAGS << bits;
     let nt = (N_TAGS + 1) * N_TAGS;
@@ -230,10 +249,8 @@ pub fn train(
     let (mut tr, mut tr_acc) = (vec![0f32; nt], vec![0f32; nt]);
     let tix = |p: Option<usize>, t: usize| p.unwrap_or(N_TAGS) * N_TAGS + t;
     let mut c: f32 = 1.0;
-    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut order: Vec<usize> = (0..sentences.len()).collect();
     let mut rng = cfg.seed | 1;
-    let total = examples.len() * cfg.epochs;
-    let mut done = 0;
     let mut em: Vec<[f32; N_TAGS]> = Vec::new();
     for _ in 0..cfg.epochs {
         for i in (1..order.len()).rev() {
@@ -242,10 +259,10 @@ pub fn train(
             rng ^= rng << 17;
             order.swap(i, (rng % (i as u64 + 1)) as usize);
         }
-        for &k in &order {
-            let ex = &examples[k];
+        for (n, &k) in order.iter().enumerate() {
+            let (feats, gold) = sentences[k];
             em.clear();
-            em.extend(ex.features.iter().map(|fs| {
+            em.extend(feats.iter().map(|fs| {
                 let mut e = [0f32; N_TAGS];
                 for &h in fs {
                     let b = NerModel::bucket(bits, h);
@@ -256,17 +273,17 @@ pub fn train(
                 e
             }));
             let pred = viterbi(&em, |p, t| f64::from(tr[tix(p, t)]));
-            if pred != ex.tags {
+            if pred != gold {
                 let mut update = |i: usize, tag: usize, d: f32| {
-                    for &h in &ex.features[i] {
+                    for &h in &feats[i] {
                         let j = NerModel::bucket(bits, h) + tag;
                         w[j] += d;
                         acc[j] += d * c;
                     }
                 };
                 for i in 0..pred.len() {
-                    if pred[i] != ex.tags[i] {
-                        update(i, ex.tags[i], 1.0);
+                    if pred[i] != gold[i] {
+                        update(i, gold[i], 1.0);
                         update(i, pred[i], -1.0);
                     }
                 }
@@ -274,25 +291,26 @@ pub fn train(
                     let (gp, pp) = if i == 0 {
                         (None, None)
                     } else {
-                        (Some(ex.tags[i - 1]), Some(pred[i - 1]))
+                        (Some(gold[i - 1]), Some(pred[i - 1]))
                     };
-                    if (gp, ex.tags[i]) != (pp, pred[i]) {
-                        tr[tix(gp, ex.tags[i])] += 1.0;
-                        tr_acc[tix(gp, ex.tags[i])] += c;
+                    if (gp, gold[i]) != (pp, pred[i]) {
+                        tr[tix(gp, gold[i])] += 1.0;
+                        tr_acc[tix(gp, gold[i])] += c;
                         tr[tix(pp, pred[i])] -= 1.0;
                         tr_acc[tix(pp, pred[i])] -= c;
                     }
                 }
             }
             c += 1.0;
-            done += 1;
-            if done % 4096 == 0 {
-                progress(done, total);
+            if n % 1024 == 1023 {
+                progress(1024);
             }
         }
+        progress(order.len() % 1024);
     }
-    progress(total, total);
-    let avg = |w: &[f32], a: &[f32]| -> Vec<f32> { w.iter().zip(a).map(|(w, a)| w - a / c).collect() };
+    let avg = |w: &[f32], a: &[f32]| -> Vec<f32> {
+        w.iter().zip(a).map(|(w, a)| w - a / c).collect()
+    };
     let (w, tr) = (avg(&w, &acc), avg(&tr, &tr_acc));
     let max = w
         .iter()
@@ -301,34 +319,115 @@ pub fn train(
         .max(f32::MIN_POSITIVE);
     let scale = 32767.0 / max;
     let q = |v: &[f32]| -> Vec<i16> { v.iter().map(|x| (x * scale).round() as i16).collect() };
-    // Until fitted on held-out data: one perceptron unit per nat.
-    NerModel::from_parts(bits, q(&w), q(&tr), scale)
+    (Layer::new(q(&w), q(&tr)), scale)
+}
+
+/// Sentences of documents as (features, tags) pairs.
+fn pairs<'a>(
+    docs: impl Iterator<Item = &'a DocExample>,
+    features: impl Fn(&'a DocExample) -> &'a [Vec<Vec<u64>>],
+) -> Vec<(&'a [Vec<u64>], &'a [usize])> {
+    docs.flat_map(|d| {
+        features(d)
+            .iter()
+            .zip(&d.tags)
+            .map(|(f, t)| (f.as_slice(), t.as_slice()))
+    })
+    .collect()
+}
+
+/// Second-layer features of a document given the first layer's tags for it.
+fn second_features(d: &DocExample, first_tags: &[Vec<usize>]) -> Vec<Vec<Vec<u64>>> {
+    let ctx = DocContext::new(&d.inputs, first_tags);
+    d.inputs
+        .iter()
+        .zip(&d.first)
+        .zip(first_tags)
+        .map(|((x, f), t)| x.second_features(f.clone(), t, &ctx))
+        .collect()
+}
+
+/// Trains the model: the first layer on every document; then, with `cfg.folds` > 1, a second
+/// layer on the first layer's tags for each document from a model that did not see it (so it
+/// learns how far to trust them). `progress` gets (sentences done, total).
+pub fn train(
+    docs: &[DocExample],
+    cfg: &TrainConfig,
+    mut progress: impl FnMut(usize, usize),
+) -> NerModel {
+    let n_sent: usize = docs.iter().map(|d| d.tags.len()).sum();
+    let stages = if cfg.folds > 1 { cfg.folds + 1 } else { 1 };
+    let total = n_sent * cfg.epochs * stages;
+    let mut done = 0;
+    let mut tick = |n: usize| {
+        done += n;
+        progress(done.min(total), total);
+    };
+    let all = pairs(docs.iter(), |d| &d.first);
+    let (first, scale) = train_layer(&all, cfg, &mut tick);
+    let mut model = NerModel::new(cfg.bits, vec![first], scale);
+    if cfg.folds <= 1 {
+        return model;
+    }
+    let mut first_tags: Vec<Vec<Vec<usize>>> = vec![Vec::new(); docs.len()];
+    for fold in 0..cfg.folds {
+        let train_docs = docs.iter().enumerate().filter(|(i, _)| i % cfg.folds != fold);
+        let part = pairs(train_docs.map(|(_, d)| d), |d| &d.first);
+        let (layer, s) = train_layer(&part, cfg, &mut tick);
+        let fold_model = NerModel::new(cfg.bits, vec![layer], s);
+        for (i, d) in docs.iter().enumerate().filter(|(i, _)| i % cfg.folds == fold) {
+            first_tags[i] = d.first.iter().map(|f| fold_model.decode(0, f).1).collect();
+        }
+    }
+    let second: Vec<Vec<Vec<Vec<u64>>>> = docs
+        .iter()
+        .zip(&first_tags)
+        .map(|(d, t)| second_features(d, t))
+        .collect();
+    let all: Vec<(&[Vec<u64>], &[usize])> = docs
+        .iter()
+        .zip(&second)
+        .flat_map(|(d, f)| {
+            f.iter()
+                .zip(&d.tags)
+                .map(|(f, t)| (f.as_slice(), t.as_slice()))
+        })
+        .collect();
+    let (layer, scale) = train_layer(&all, cfg, &mut tick);
+    model.push_layer(layer, scale);
+    model
+}
+
+/// Last-layer emission scores of a document's sentences, as the tagger computes them.
+fn last_emissions(model: &NerModel, d: &DocExample) -> Vec<Vec<[i32; N_TAGS]>> {
+    if model.layers() == 1 {
+        return d.first.iter().map(|f| model.emissions(0, f)).collect();
+    }
+    let tags: Vec<Vec<usize>> = d.first.iter().map(|f| model.decode(0, f).1).collect();
+    second_features(d, &tags)
+        .iter()
+        .map(|f| model.emissions(1, f))
+        .collect()
 }
 
 /// Picks the temperature that makes the held-out gold sequences most likely.
-pub fn fit_temperature(model: &mut NerModel, held_out: &[Example]) -> f32 {
-    let em: Vec<Vec<[i32; N_TAGS]>> = held_out
-        .iter()
-        .take(3000)
-        .map(|ex| {
-            ex.features
-                .iter()
-                .map(|fs| {
-                    let mut e = [0; N_TAGS];
-                    model.emissions(fs, &mut e);
-                    e
-                })
-                .collect()
-        })
-        .collect();
+pub fn fit_temperature(model: &mut NerModel, held_out: &[DocExample]) -> f32 {
+    let mut em: Vec<(Vec<[i32; N_TAGS]>, &[usize])> = Vec::new();
+    for d in held_out {
+        if em.len() > 3000 {
+            break;
+        }
+        for (e, t) in last_emissions(model, d).into_iter().zip(&d.tags) {
+            em.push((e, t));
+        }
+    }
     let unit = f64::from(model.temperature);
     let mut best = (f64::NEG_INFINITY, unit);
     for m in [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0] {
         let t = unit * m;
         let ll: f64 = em
             .iter()
-            .zip(held_out)
-            .map(|(e, ex)| sequence_log_probability(model, e, &ex.tags, t))
+            .map(|(e, tags)| sequence_log_probability(model, e, tags, t))
             .sum();
         if ll > best.0 {
             best = (ll, t);
@@ -427,20 +526,6 @@ pub fn pipeline_with(model: NerModel) -> Pipeline {
     let lx = Lexicons::get();
     let seg = PerceptronSegmenter::embedded().expect("embedded segmenter");
     Pipeline::new(Box::new(seg), Box::new(LearnedTagger::new(model, lx)))
-}
-
-/// Tag sequences of a tagger for training sentences (to check a model learnt its data).
-pub fn predicted_spans(model: &NerModel, ex: &Example) -> Vec<(Range<usize>, Label)> {
-    let em: Vec<[i32; N_TAGS]> = ex
-        .features
-        .iter()
-        .map(|fs| {
-            let mut e = [0; N_TAGS];
-            model.emissions(fs, &mut e);
-            e
-        })
-        .collect();
-    spans_of(&viterbi(&em, |p, t| f64::from(model.transition(p, t))))
 }
 
 #[cfg(test)]

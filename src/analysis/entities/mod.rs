@@ -58,5 +58,10 @@ pub struct SentenceView<'a> {
 /// Finds entities in one sentence. A learned tagger implements this too.
 pub trait EntityTagger: Send + Sync {
     fn tag(&self, sentence: &SentenceView<'_>) -> Vec<Entity>;
+    /// Entities of each sentence of a document; a tagger that looks across sentences (the same
+    /// name mentioned twice) overrides this.
+    fn tag_document(&self, sentences: &[SentenceView<'_>]) -> Vec<Vec<Entity>> {
+        sentences.iter().map(|s| self.tag(s)).collect()
+    }
     fn name(&self) -> &str;
 }

@@ -14,7 +14,7 @@ use crate::analysis::segment::tokenize::TokenKind;
 /// O, then B and I for each of PER, LOC, ORG, MISC.
 pub const N_TAGS: usize = 9;
 pub const NAMED: [Label; 4] = [Label::Per, Label::Loc, Label::Org, Label::Misc];
-const MAGIC: &[u8; 8] = b"VTXNER01";
+const MAGIC: &[u8; 8] = b"VTXNER02";
 
 pub fn tag_name(t: usize) -> String {
     match t {
@@ -63,20 +63,71 @@ impl NerFeatures {
         }
     }
 
-    /// Hashed features of every token of a sentence (what training and tagging both see).
+    /// What the features are built from, for one sentence.
+    pub fn inputs(&self, s: &SentenceView<'_>) -> SentenceInputs {
+        SentenceInputs::new(s, self)
+    }
+
+    /// Hashed first-layer features of every token of a sentence.
     pub fn sentence(&self, s: &SentenceView<'_>) -> Vec<Vec<u64>> {
-        let inputs = SentenceInputs::new(s, self);
-        (0..s.tokens.len())
-            .map(|i| {
-                let mut v = Vec::with_capacity(40);
-                inputs.features(i, &mut v);
-                v
-            })
-            .collect()
+        self.inputs(s).first_features()
     }
 }
 
-/// Per-token inputs of the features of one sentence.
+/// Index of a tag's label in per-label counts; 4 is "not in a name".
+fn label_slot(tag: usize) -> usize {
+    if tag == 0 {
+        4
+    } else {
+        (tag - 1) / 2
+    }
+}
+
+/// What the first layer found across a document: label counts per syllable key of capitalised
+/// tokens and per capitalised run, so a name tagged with its title once ("ông Tracie Samara")
+/// helps where it later stands alone ("Samara chia sẻ").
+#[derive(Default)]
+pub struct DocContext {
+    by_key: rustc_hash::FxHashMap<u64, [u16; 5]>,
+    by_run: rustc_hash::FxHashMap<u64, [u16; 5]>,
+}
+
+impl DocContext {
+    pub fn new(sentences: &[SentenceInputs], first_tags: &[Vec<usize>]) -> Self {
+        let mut ctx = DocContext::default();
+        for (s, tags) in sentences.iter().zip(first_tags) {
+            for i in 0..s.keys.len() {
+                if let Some((start, end)) = s.run[i] {
+                    ctx.by_key.entry(s.keys[i]).or_default()[label_slot(tags[i])] += 1;
+                    if i == start {
+                        let h = s.run_hash(start, end);
+                        ctx.by_run.entry(h).or_default()[label_slot(tags[i])] += 1;
+                    }
+                }
+            }
+        }
+        ctx
+    }
+}
+
+/// The most frequent label among counts without one's own contribution, and how dominant it is
+/// (quarters), or None when nothing else was seen.
+fn others(counts: Option<&[u16; 5]>, own: usize) -> Option<(u64, u64)> {
+    let mut c = *counts?;
+    c[own] = c[own].saturating_sub(1);
+    let total: u32 = c.iter().map(|&x| u32::from(x)).sum();
+    if total == 0 {
+        return None;
+    }
+    let (best, n) = c
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
+        .expect("five slots");
+    Some((best as u64, u64::from(*n) * 4 / u64::from(total)))
+}
+
+/// Per-token inputs of the features of one sentence (owned: no borrow of the text).
 pub struct SentenceInputs {
     keys: Vec<u64>,
     shapes: Vec<u8>,
@@ -200,6 +251,77 @@ impl SentenceInputs {
         }
     }
 
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    fn run_hash(&self, start: usize, end: usize) -> u64 {
+        self.keys[start..end].iter().fold(0x5150, |h, &k| mix(h, k))
+    }
+
+    pub fn first_features(&self) -> Vec<Vec<u64>> {
+        (0..self.len())
+            .map(|i| {
+                let mut v = Vec::with_capacity(40);
+                self.features(i, &mut v);
+                v
+            })
+            .collect()
+    }
+
+    /// The first layer's features plus its tags around each token and what it found for the
+    /// same key and the same capitalised run elsewhere in the document.
+    pub fn second_features(
+        &self,
+        first_features: Vec<Vec<u64>>,
+        first_tags: &[usize],
+        ctx: &DocContext,
+    ) -> Vec<Vec<u64>> {
+        let f = |id: u64, parts: &[u64]| parts.iter().fold(mix(id, 0xD0C), |h, &p| mix(h, p));
+        let tag = |j: isize| -> u64 {
+            if j < 0 || j as usize >= first_tags.len() {
+                99
+            } else {
+                first_tags[j as usize] as u64
+            }
+        };
+        first_features
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut v)| {
+                let j = i as isize;
+                let s0 = u64::from(self.shapes[i]);
+                v.extend_from_slice(&[
+                    f(60, &[tag(j)]),
+                    f(61, &[tag(j - 1), tag(j)]),
+                    f(62, &[tag(j), tag(j + 1)]),
+                    f(63, &[tag(j), self.keys[i]]),
+                ]);
+                if let Some((start, end)) = self.run[i] {
+                    let own = label_slot(first_tags[i]);
+                    if let Some((best, share)) = others(ctx.by_key.get(&self.keys[i]), own) {
+                        v.extend_from_slice(&[
+                            f(64, &[best, s0]),
+                            f(65, &[best, share]),
+                            f(66, &[best, tag(j)]),
+                        ]);
+                    }
+                    let own_run = label_slot(first_tags[start]);
+                    let h = self.run_hash(start, end);
+                    if let Some((best, share)) = others(ctx.by_run.get(&h), own_run) {
+                        let at = u64::from(i == start) | u64::from(i + 1 == end) << 1;
+                        v.extend_from_slice(&[f(67, &[best, at]), f(68, &[best, share, tag(j)])]);
+                    }
+                }
+                v
+            })
+            .collect()
+    }
+
     /// The hashed features of token `i`, appended to `out`.
     fn features(&self, i: usize, out: &mut Vec<u64>) {
         const BOS: u64 = 0x1111_2222_3333_4444;
@@ -303,13 +425,43 @@ impl SentenceInputs {
     }
 }
 
-/// Weights: for each hashed feature bucket, one i16 per tag; plus tag transitions.
-pub struct NerModel {
-    bits: u32,
+/// One linear-chain layer: for each hashed feature bucket one i16 per tag, plus transitions.
+pub struct Layer {
     weights: Vec<i16>,
     /// transitions[prev * N_TAGS + tag]; prev = N_TAGS is the sentence start.
     transitions: Vec<i16>,
-    /// Score units per nat for the confidence (learned at training time on held-out data).
+}
+
+impl Layer {
+    pub fn new(weights: Vec<i16>, transitions: Vec<i16>) -> Self {
+        Self {
+            weights,
+            transitions,
+        }
+    }
+
+    fn emissions(&self, bits: u32, feats: &[u64]) -> [i32; N_TAGS] {
+        let mut out = [0; N_TAGS];
+        for &h in feats {
+            let b = NerModel::bucket(bits, h);
+            for (o, &w) in out.iter_mut().zip(&self.weights[b..b + N_TAGS]) {
+                *o += i32::from(w);
+            }
+        }
+        out
+    }
+
+    fn transition(&self, prev: Option<usize>, t: usize) -> f64 {
+        f64::from(self.transitions[prev.unwrap_or(N_TAGS) * N_TAGS + t])
+    }
+}
+
+/// The entity model: a first layer over sentence features and, optionally, a second one that
+/// also sees what the first found in the whole document (the same name tagged elsewhere).
+pub struct NerModel {
+    bits: u32,
+    layers: Vec<Layer>,
+    /// Score units per nat of the last layer, for the confidence (fitted on held-out data).
     pub temperature: f32,
 }
 
@@ -321,69 +473,94 @@ pub enum NerModelError {
     BadSize,
 }
 
+const N_TRANSITIONS: usize = (N_TAGS + 1) * N_TAGS;
+
 impl NerModel {
     #[inline]
     pub fn bucket(bits: u32, hash: u64) -> usize {
         (hash >> (64 - bits)) as usize * N_TAGS
     }
 
-    pub fn from_parts(bits: u32, weights: Vec<i16>, transitions: Vec<i16>, temp: f32) -> Self {
-        debug_assert_eq!(weights.len(), N_TAGS << bits);
-        debug_assert_eq!(transitions.len(), (N_TAGS + 1) * N_TAGS);
+    pub fn new(bits: u32, layers: Vec<Layer>, temperature: f32) -> Self {
+        debug_assert!(layers.iter().all(|l| l.weights.len() == N_TAGS << bits));
         Self {
             bits,
-            weights,
-            transitions,
-            temperature: temp,
+            layers,
+            temperature,
         }
     }
 
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    pub fn layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Adds a layer on top (the document-aware one).
+    pub fn push_layer(&mut self, layer: Layer, temperature: f32) {
+        self.layers.push(layer);
+        self.temperature = temperature;
+    }
+
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(16 + 2 * (self.weights.len() + self.transitions.len()));
+        let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.bits.to_le_bytes());
         out.extend_from_slice(&self.temperature.to_le_bytes());
-        for w in self.transitions.iter().chain(&self.weights) {
-            out.extend_from_slice(&w.to_le_bytes());
+        out.extend_from_slice(&(self.layers.len() as u32).to_le_bytes());
+        for l in &self.layers {
+            for w in l.transitions.iter().chain(&l.weights) {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
         }
         out
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, NerModelError> {
-        if bytes.len() < 16 || &bytes[..8] != MAGIC {
+        if bytes.len() < 20 || &bytes[..8] != MAGIC {
             return Err(NerModelError::BadMagic);
         }
-        let bits = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        let temperature = f32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
-        let nt = (N_TAGS + 1) * N_TAGS;
-        if !(8..=24).contains(&bits) || bytes.len() != 16 + 2 * (nt + (N_TAGS << bits)) {
+        let word = |i: usize| bytes[i..i + 4].try_into().expect("4 bytes");
+        let bits = u32::from_le_bytes(word(8));
+        let temperature = f32::from_le_bytes(word(12));
+        let n_layers = u32::from_le_bytes(word(16)) as usize;
+        if !(8..=24).contains(&bits) || !(1..=2).contains(&n_layers) {
             return Err(NerModelError::BadSize);
         }
-        let mut all = bytes[16..]
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]));
-        let transitions = all.by_ref().take(nt).collect();
-        let weights = all.collect();
-        Ok(Self {
-            bits,
-            weights,
-            transitions,
-            temperature,
-        })
-    }
-
-    pub fn emissions(&self, feats: &[u64], out: &mut [i32; N_TAGS]) {
-        *out = [0; N_TAGS];
-        for &h in feats {
-            let b = Self::bucket(self.bits, h);
-            for (o, &w) in out.iter_mut().zip(&self.weights[b..b + N_TAGS]) {
-                *o += i32::from(w);
-            }
+        let per_layer = N_TRANSITIONS + (N_TAGS << bits);
+        if bytes.len() != 20 + 2 * n_layers * per_layer {
+            return Err(NerModelError::BadSize);
         }
+        let all: Vec<i16> = bytes[20..]
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        let layers = all
+            .chunks_exact(per_layer)
+            .map(|c| Layer::new(c[N_TRANSITIONS..].to_vec(), c[..N_TRANSITIONS].to_vec()))
+            .collect();
+        Ok(Self::new(bits, layers, temperature))
     }
 
-    pub fn transition(&self, prev: Option<usize>, t: usize) -> i32 {
-        i32::from(self.transitions[prev.unwrap_or(N_TAGS) * N_TAGS + t])
+    /// Emission scores of layer `layer` for a sentence's token features.
+    pub fn emissions(&self, layer: usize, feats: &[Vec<u64>]) -> Vec<[i32; N_TAGS]> {
+        feats
+            .iter()
+            .map(|f| self.layers[layer].emissions(self.bits, f))
+            .collect()
+    }
+
+    pub fn transition(&self, layer: usize, prev: Option<usize>, t: usize) -> f64 {
+        self.layers[layer].transition(prev, t)
+    }
+
+    /// Best tags of layer `layer`, with its emission scores.
+    pub fn decode(&self, layer: usize, feats: &[Vec<u64>]) -> (Vec<[i32; N_TAGS]>, Vec<usize>) {
+        let em = self.emissions(layer, feats);
+        let tags = viterbi(&em, |p, t| self.transition(layer, p, t));
+        (em, tags)
     }
 }
 
@@ -477,34 +654,43 @@ impl LearnedTagger {
         ))
     }
 
-    /// Named entities of one sentence: token ranges, labels and confidences.
-    pub fn named(&self, s: &SentenceView<'_>) -> Vec<(Range<usize>, Label, f32)> {
-        if s.tokens.is_empty() {
-            return Vec::new();
-        }
-        let inputs = SentenceInputs::new(s, &self.features);
-        let mut feats = Vec::with_capacity(48);
-        let em: Vec<[i32; N_TAGS]> = (0..s.tokens.len())
-            .map(|i| {
-                feats.clear();
-                inputs.features(i, &mut feats);
-                let mut e = [0; N_TAGS];
-                self.model.emissions(&feats, &mut e);
-                e
-            })
+    /// Named entities of each sentence of a document: token ranges, labels and confidences.
+    pub fn named(&self, sentences: &[SentenceView<'_>]) -> Vec<Vec<(Range<usize>, Label, f32)>> {
+        let inputs: Vec<SentenceInputs> =
+            sentences.iter().map(|s| self.features.inputs(s)).collect();
+        let first_features: Vec<Vec<Vec<u64>>> =
+            inputs.iter().map(SentenceInputs::first_features).collect();
+        let mut decoded: Vec<(Vec<[i32; N_TAGS]>, Vec<usize>)> = first_features
+            .iter()
+            .map(|f| self.model.decode(0, f))
             .collect();
-        let trans = |p: Option<usize>, t: usize| f64::from(self.model.transition(p, t));
-        let tags = viterbi(&em, trans);
-        let spans = spans_of(&tags);
-        if spans.is_empty() {
-            return Vec::new();
+        let last = self.model.layers() - 1;
+        if last > 0 {
+            let tags: Vec<Vec<usize>> = decoded.into_iter().map(|(_, t)| t).collect();
+            let ctx = DocContext::new(&inputs, &tags);
+            decoded = inputs
+                .iter()
+                .zip(first_features)
+                .zip(&tags)
+                .map(|((x, f), t)| self.model.decode(last, &x.second_features(f, t, &ctx)))
+                .collect();
         }
-        let marg = Marginals::new(&em, &trans, f64::from(self.model.temperature));
-        spans
+        let trans = |p: Option<usize>, t: usize| self.model.transition(last, p, t);
+        decoded
             .into_iter()
-            .map(|(r, l)| {
-                let p = marg.path_probability(r.clone(), &tags[r.clone()], &em, &trans);
-                (r, l, p as f32)
+            .map(|(em, tags)| {
+                let spans = spans_of(&tags);
+                if spans.is_empty() {
+                    return Vec::new();
+                }
+                let marg = Marginals::new(&em, &trans, f64::from(self.model.temperature));
+                spans
+                    .into_iter()
+                    .map(|(r, l)| {
+                        let p = marg.path_probability(r.clone(), &tags[r.clone()], &em, &trans);
+                        (r, l, p as f32)
+                    })
+                    .collect()
             })
             .collect()
     }
@@ -592,29 +778,41 @@ impl EntityTagger for LearnedTagger {
     }
 
     fn tag(&self, s: &SentenceView<'_>) -> Vec<Entity> {
-        let mut out: Vec<Entity> = self
-            .named(s)
+        self.tag_document(std::slice::from_ref(s))
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn tag_document(&self, sentences: &[SentenceView<'_>]) -> Vec<Vec<Entity>> {
+        self.named(sentences)
             .into_iter()
-            .map(|(r, label, confidence)| Entity {
-                start: s.tokens[r.start].start,
-                end: s.tokens[r.end - 1].end,
-                label,
-                confidence,
-                value: None,
+            .zip(sentences)
+            .map(|(names, s)| {
+                let mut out: Vec<Entity> = names
+                    .into_iter()
+                    .map(|(r, label, confidence)| Entity {
+                        start: s.tokens[r.start].start,
+                        end: s.tokens[r.end - 1].end,
+                        label,
+                        confidence,
+                        value: None,
+                    })
+                    .collect();
+                // Rule entities never overlap a name ("Sư đoàn 308" stays one ORG).
+                for e in numeric::tag(s) {
+                    if out.iter().all(|n| e.end <= n.start || e.start >= n.end) {
+                        out.push(e);
+                    }
+                }
+                out.sort_by_key(|e| (e.start, e.end));
+                out
             })
-            .collect();
-        // Rule entities never overlap a name ("Sư đoàn 308" stays one ORG).
-        for e in numeric::tag(s) {
-            if out.iter().all(|n| e.end <= n.start || e.start >= n.end) {
-                out.push(e);
-            }
-        }
-        out.sort_by_key(|e| (e.start, e.end));
-        out
+            .collect()
     }
 }
 
-/// Log-probability of the whole tag sequence `tags` at `temperature` (to fit the temperature).
+/// Log-probability of the whole tag sequence `tags` under the last layer's scores `em` at
+/// `temperature` (to fit the temperature).
 pub fn sequence_log_probability(
     model: &NerModel,
     em: &[[i32; N_TAGS]],
@@ -624,7 +822,8 @@ pub fn sequence_log_probability(
     if em.is_empty() {
         return 0.0;
     }
-    let trans = |p: Option<usize>, t: usize| f64::from(model.transition(p, t));
+    let last = model.layers() - 1;
+    let trans = |p: Option<usize>, t: usize| model.transition(last, p, t);
     let m = Marginals::new(em, &trans, temperature);
     let mut prev = None;
     let mut s = 0.0;
