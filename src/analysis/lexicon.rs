@@ -78,6 +78,10 @@ pub struct Lexicons {
     pub locations: WordSet,
     pub countries: WordSet,
     pub companies: WordSet,
+    /// Given names common in foreign news names ("John", "Volodymyr"), authored here.
+    pub foreign_given_names: WordSet,
+    /// Institutions named after their seat ("Lầu Năm Góc", "Nhà Trắng"), authored here.
+    pub institutions: WordSet,
 }
 
 impl Lexicons {
@@ -124,6 +128,10 @@ impl Lexicons {
             locations: WordSet::from_lines(locations.iter().copied()),
             countries: WordSet::from_lines(countries.iter().copied()),
             companies: WordSet::from_lines(file("rdrsegmenter/WORLD_COMPANY.txt").lines()),
+            foreign_given_names: WordSet::from_lines(
+                file("vitext/foreign_given_names.txt").lines(),
+            ),
+            institutions: WordSet::from_lines(file("vitext/institutions.txt").lines()),
         }
     }
 
@@ -143,6 +151,8 @@ impl Lexicons {
             "rdrsegmenter/VN_FAMILY_NAMES.txt" => lexicon_file!("rdrsegmenter/VN_FAMILY_NAMES.txt"),
             "rdrsegmenter/WORLD_COMPANY.txt" => lexicon_file!("rdrsegmenter/WORLD_COMPANY.txt"),
             "rdrsegmenter/VN_MIDDLE_NAMES.txt" => lexicon_file!("rdrsegmenter/VN_MIDDLE_NAMES.txt"),
+            "vitext/foreign_given_names.txt" => lexicon_file!("vitext/foreign_given_names.txt"),
+            "vitext/institutions.txt" => lexicon_file!("vitext/institutions.txt"),
             "namedb/boy.txt" => lexicon_file!("namedb/boy.txt"),
             "namedb/girl.txt" => lexicon_file!("namedb/girl.txt"),
             "namedb/boy_one_word.txt" => lexicon_file!("namedb/boy_one_word.txt"),

@@ -41,6 +41,9 @@ pub fn allowed(prev: Option<usize>, t: usize) -> bool {
     matches!(prev, Some(p) if p != 0 && (p + 1) / 2 == t / 2)
 }
 
+/// Index of the institutions list among the gazetteers.
+const INSTITUTIONS: usize = 1;
+
 /// What the model sees of a sentence: the gazetteers a token can sit in (each matched
 /// longest-first over syllable keys) and the window features built around them.
 pub struct NerFeatures {
@@ -49,7 +52,9 @@ pub struct NerFeatures {
 
 impl NerFeatures {
     pub fn new(lx: &Lexicons) -> Self {
-        let sets: [&WordSet; 7] = [
+        let sets: [&WordSet; 9] = [
+            &lx.foreign_given_names,
+            &lx.institutions,
             &lx.family_names,
             &lx.middle_names,
             &lx.given_names,
@@ -772,6 +777,25 @@ impl Marginals {
     }
 }
 
+impl LearnedTagger {
+    /// VLSP 2018 labels a seat standing for its institution as a place ("Lầu Năm Góc quan ngại"
+    /// is LOC there); we label the institution (ORG), which is what a reader of the news means.
+    fn institution_label(&self, s: &SentenceView<'_>, r: &Range<usize>, label: Label) -> Label {
+        if label != Label::Loc {
+            return label;
+        }
+        let keys: Vec<u64> = s.tokens[r.clone()]
+            .iter()
+            .map(|t| key_of(t.text(s.text), t.kind))
+            .collect();
+        if self.features.lists[INSTITUTIONS].longest_at(&keys, 0, |_| true) == keys.len() {
+            Label::Org
+        } else {
+            label
+        }
+    }
+}
+
 impl EntityTagger for LearnedTagger {
     fn name(&self) -> &str {
         "perceptron-bio"
@@ -790,7 +814,8 @@ impl EntityTagger for LearnedTagger {
             .map(|(names, s)| {
                 let mut out: Vec<Entity> = names
                     .into_iter()
-                    .map(|(r, label, confidence)| Entity {
+                    .map(|(r, label, confidence)| (self.institution_label(s, &r, label), r, confidence))
+                    .map(|(label, r, confidence)| Entity {
                         start: s.tokens[r.start].start,
                         end: s.tokens[r.end - 1].end,
                         label,
