@@ -7,7 +7,7 @@ use std::ops::Range;
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::tagger::{
     begin_tag, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger, NerFeatures,
-    NerModel, SentenceInputs, NAMED, N_TAGS,
+    NerModel, SentenceInputs, TextStyle, NAMED, N_TAGS,
 };
 use crate::analysis::entities::{Label, SentenceView};
 use crate::analysis::lexicon::Lexicons;
@@ -192,14 +192,23 @@ pub fn examples(
             first: Vec::new(),
             tags: Vec::new(),
         };
-        for r in sentence::split(text, &tokens) {
-            let toks = &tokens[r.clone()];
-            let words = segmenter.segment(text, toks);
-            let inputs = features.inputs(&SentenceView {
+        let ranges = sentence::split(text, &tokens);
+        let words: Vec<Vec<Range<usize>>> = ranges
+            .iter()
+            .map(|r| segmenter.segment(text, &tokens[r.clone()]))
+            .collect();
+        let views: Vec<SentenceView<'_>> = ranges
+            .iter()
+            .zip(&words)
+            .map(|(r, w)| SentenceView {
                 text,
-                tokens: toks,
-                words: &words,
-            });
+                tokens: &tokens[r.clone()],
+                words: w,
+            })
+            .collect();
+        let style = TextStyle::of(&views);
+        for (r, view) in ranges.into_iter().zip(&views) {
+            let inputs = features.inputs(view, style);
             let mut t = tags[r].to_vec();
             // A sentence break inside an entity: the part after it starts a new one.
             if t[0] % 2 == 0 && t[0] != 0 {
@@ -312,14 +321,25 @@ fn train_layer(
         w.iter().zip(a).map(|(w, a)| w - a / c).collect()
     };
     let (w, tr) = (avg(&w, &acc), avg(&tr, &tr_acc));
-    let max = w
+    // i8 weights: the scale maps the 99.999th percentile of |w| to 127 and clamps the rare few
+    // above it, so the bulk of small weights keeps its resolution.
+    let mut mags: Vec<f32> = w.iter().map(|x| x.abs()).filter(|&x| x > 0.0).collect();
+    let top = if mags.is_empty() {
+        1.0
+    } else {
+        let k = ((mags.len() as f64 * 0.99999) as usize).min(mags.len() - 1);
+        *mags.select_nth_unstable_by(k, f32::total_cmp).1
+    };
+    let scale = 127.0 / top.max(f32::MIN_POSITIVE);
+    let weights = w
         .iter()
-        .chain(&tr)
-        .fold(0f32, |m, x| m.max(x.abs()))
-        .max(f32::MIN_POSITIVE);
-    let scale = 32767.0 / max;
-    let q = |v: &[f32]| -> Vec<i16> { v.iter().map(|x| (x * scale).round() as i16).collect() };
-    (Layer::new(q(&w), q(&tr)), scale)
+        .map(|x| (x * scale).round().clamp(-127.0, 127.0) as i8)
+        .collect();
+    let transitions = tr
+        .iter()
+        .map(|x| (x * scale).round().clamp(-32767.0, 32767.0) as i16)
+        .collect();
+    (Layer::new(weights, transitions), scale)
 }
 
 /// Sentences of documents as (features, tags) pairs.

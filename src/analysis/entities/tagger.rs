@@ -14,7 +14,7 @@ use crate::analysis::segment::tokenize::TokenKind;
 /// O, then B and I for each of PER, LOC, ORG, MISC.
 pub const N_TAGS: usize = 9;
 pub const NAMED: [Label; 4] = [Label::Per, Label::Loc, Label::Org, Label::Misc];
-const MAGIC: &[u8; 8] = b"VTXNER02";
+const MAGIC: &[u8; 8] = b"VTXNER03";
 
 pub fn tag_name(t: usize) -> String {
     match t {
@@ -69,15 +69,63 @@ impl NerFeatures {
     }
 
     /// What the features are built from, for one sentence.
-    pub fn inputs(&self, s: &SentenceView<'_>) -> SentenceInputs {
-        SentenceInputs::new(s, self)
+    pub fn inputs(&self, s: &SentenceView<'_>, style: TextStyle) -> SentenceInputs {
+        let mut x = SentenceInputs::new(s, self);
+        x.style = style;
+        x
     }
 
     /// Hashed first-layer features of every token of a sentence.
-    pub fn sentence(&self, s: &SentenceView<'_>) -> Vec<Vec<u64>> {
-        self.inputs(s).first_features()
+    pub fn sentence(&self, s: &SentenceView<'_>, style: TextStyle) -> Vec<Vec<u64>> {
+        self.inputs(s, style).first_features()
     }
 }
+
+/// How a document spaces its punctuation. The VLSP 2016 sentences come word-tokenised ("Hà Nội ,
+/// ngày"), news as written ("Hà Nội, ngày"), and the two corpora follow somewhat different
+/// conventions; the main features also fire in a copy specific to the style, so each kind of
+/// input gets the conventions of the corpus it looks like (feature augmentation, Daumé 2007).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextStyle {
+    #[default]
+    Natural,
+    Spaced,
+}
+
+impl TextStyle {
+    /// Spaced when most commas, periods, colons and the like have a space before them.
+    pub fn of(sentences: &[SentenceView<'_>]) -> Self {
+        let (mut spaced, mut glued) = (0usize, 0usize);
+        for s in sentences {
+            for (k, t) in s.tokens.iter().enumerate().skip(1) {
+                if t.kind == TokenKind::Punct
+                    && matches!(s.text.as_bytes()[t.start], b',' | b'.' | b':' | b';' | b'!' | b'?')
+                {
+                    if s.tokens[k - 1].end < t.start {
+                        spaced += 1;
+                    } else {
+                        glued += 1;
+                    }
+                }
+            }
+        }
+        if spaced > glued {
+            TextStyle::Spaced
+        } else {
+            TextStyle::Natural
+        }
+    }
+
+    fn salt(self) -> u64 {
+        match self {
+            TextStyle::Natural => 0x4E41_5455,
+            TextStyle::Spaced => 0x5350_4143,
+        }
+    }
+}
+
+/// How many of a token's first features get a per-style copy.
+const STYLED_FEATURES: usize = 11;
 
 /// Index of a tag's label in per-label counts; 4 is "not in a name".
 fn label_slot(tag: usize) -> usize {
@@ -147,6 +195,7 @@ pub struct SentenceInputs {
     /// The capitalised run each token is in: (first token, one past the last).
     run: Vec<Option<(usize, usize)>>,
     suffix: Vec<u64>,
+    style: TextStyle,
 }
 
 fn is_capitalised(shape: u8) -> bool {
@@ -253,6 +302,7 @@ impl SentenceInputs {
             gaz,
             run,
             suffix,
+            style: TextStyle::default(),
         }
     }
 
@@ -329,6 +379,17 @@ impl SentenceInputs {
 
     /// The hashed features of token `i`, appended to `out`.
     fn features(&self, i: usize, out: &mut Vec<u64>) {
+        let from = out.len();
+        self.general_features(i, out);
+        // The first features (bias, the token, its neighbours, shapes) again, per style: enough
+        // for the conventions to differ, at a fraction of the cost of copying all of them.
+        let salt = self.style.salt();
+        for k in from..from + STYLED_FEATURES {
+            out.push(mix(out[k], salt));
+        }
+    }
+
+    fn general_features(&self, i: usize, out: &mut Vec<u64>) {
         const BOS: u64 = 0x1111_2222_3333_4444;
         const EOS: u64 = 0x5555_6666_7777_8888;
         let n = self.keys.len() as isize;
@@ -430,15 +491,17 @@ impl SentenceInputs {
     }
 }
 
-/// One linear-chain layer: for each hashed feature bucket one i16 per tag, plus transitions.
+/// One linear-chain layer: for each hashed feature bucket one i8 per tag (a token sums about
+/// eighty of them, so the rounding averages out and the model stays half the size), plus i16
+/// transitions on the same scale.
 pub struct Layer {
-    weights: Vec<i16>,
+    weights: Vec<i8>,
     /// transitions[prev * N_TAGS + tag]; prev = N_TAGS is the sentence start.
     transitions: Vec<i16>,
 }
 
 impl Layer {
-    pub fn new(weights: Vec<i16>, transitions: Vec<i16>) -> Self {
+    pub fn new(weights: Vec<i8>, transitions: Vec<i16>) -> Self {
         Self {
             weights,
             transitions,
@@ -516,9 +579,10 @@ impl NerModel {
         out.extend_from_slice(&self.temperature.to_le_bytes());
         out.extend_from_slice(&(self.layers.len() as u32).to_le_bytes());
         for l in &self.layers {
-            for w in l.transitions.iter().chain(&l.weights) {
+            for w in &l.transitions {
                 out.extend_from_slice(&w.to_le_bytes());
             }
+            out.extend(l.weights.iter().map(|&w| w as u8));
         }
         out
     }
@@ -534,17 +598,21 @@ impl NerModel {
         if !(8..=24).contains(&bits) || !(1..=2).contains(&n_layers) {
             return Err(NerModelError::BadSize);
         }
-        let per_layer = N_TRANSITIONS + (N_TAGS << bits);
-        if bytes.len() != 20 + 2 * n_layers * per_layer {
+        let per_layer = 2 * N_TRANSITIONS + (N_TAGS << bits);
+        if bytes.len() != 20 + n_layers * per_layer {
             return Err(NerModelError::BadSize);
         }
-        let all: Vec<i16> = bytes[20..]
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        let layers = all
+        let layers = bytes[20..]
             .chunks_exact(per_layer)
-            .map(|c| Layer::new(c[N_TRANSITIONS..].to_vec(), c[..N_TRANSITIONS].to_vec()))
+            .map(|c| {
+                let (tr, w) = c.split_at(2 * N_TRANSITIONS);
+                Layer::new(
+                    w.iter().map(|&b| b as i8).collect(),
+                    tr.chunks_exact(2)
+                        .map(|p| i16::from_le_bytes([p[0], p[1]]))
+                        .collect(),
+                )
+            })
             .collect();
         Ok(Self::new(bits, layers, temperature))
     }
@@ -661,8 +729,11 @@ impl LearnedTagger {
 
     /// Named entities of each sentence of a document: token ranges, labels and confidences.
     pub fn named(&self, sentences: &[SentenceView<'_>]) -> Vec<Vec<(Range<usize>, Label, f32)>> {
-        let inputs: Vec<SentenceInputs> =
-            sentences.iter().map(|s| self.features.inputs(s)).collect();
+        let style = TextStyle::of(sentences);
+        let inputs: Vec<SentenceInputs> = sentences
+            .iter()
+            .map(|s| self.features.inputs(s, style))
+            .collect();
         let first_features: Vec<Vec<Vec<u64>>> =
             inputs.iter().map(SentenceInputs::first_features).collect();
         let mut decoded: Vec<(Vec<[i32; N_TAGS]>, Vec<usize>)> = first_features
@@ -692,7 +763,7 @@ impl LearnedTagger {
                 spans
                     .into_iter()
                     .map(|(r, l)| {
-                        let p = marg.path_probability(r.clone(), &tags[r.clone()], &em, &trans);
+                        let p = marg.path_probability(r.clone(), &tags[r.clone()]);
                         (r, l, p as f32)
                     })
                     .collect()
@@ -701,21 +772,19 @@ impl LearnedTagger {
     }
 }
 
-/// Forward and backward log-scores of a sentence, for span probabilities.
+/// Forward-backward over a sentence in probability space, normalised at every token (no
+/// logarithms in the inner loop), for span probabilities.
 struct Marginals {
-    fwd: Vec<[f64; N_TAGS]>,
-    bwd: Vec<[f64; N_TAGS]>,
+    alpha: Vec<[f64; N_TAGS]>,
+    beta: Vec<[f64; N_TAGS]>,
+    /// exp(emission * scale - the token's best), per token and tag.
+    emit: Vec<[f64; N_TAGS]>,
+    /// Per-token normalisers of alpha.
+    norm: Vec<f64>,
+    /// exp(transition * scale); row N_TAGS is the sentence start; 0 where forbidden.
+    trans: [[f64; N_TAGS]; N_TAGS + 1],
     log_z: f64,
     scale: f64,
-}
-
-fn log_sum_exp(xs: impl Iterator<Item = f64>) -> f64 {
-    let v: Vec<f64> = xs.collect();
-    let m = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if m == f64::NEG_INFINITY {
-        return m;
-    }
-    m + v.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
 }
 
 impl Marginals {
@@ -726,54 +795,75 @@ impl Marginals {
     ) -> Self {
         let scale = 1.0 / temperature.max(1e-6);
         let n = em.len();
-        let e = |i: usize, t: usize| f64::from(em[i][t]) * scale;
-        let tr = |p: Option<usize>, t: usize| {
-            if allowed(p, t) {
-                trans(p, t) * scale
-            } else {
-                f64::NEG_INFINITY
+        let mut tr = [[0f64; N_TAGS]; N_TAGS + 1];
+        for (p, row) in tr.iter_mut().enumerate() {
+            let prev = (p < N_TAGS).then_some(p);
+            for (t, x) in row.iter_mut().enumerate() {
+                if allowed(prev, t) {
+                    *x = (trans(prev, t) * scale).exp();
+                }
             }
-        };
-        let mut fwd = vec![[f64::NEG_INFINITY; N_TAGS]; n];
-        for t in 0..N_TAGS {
-            fwd[0][t] = tr(None, t) + e(0, t);
         }
-        for i in 1..n {
+        let mut log_z = 0.0;
+        let emit: Vec<[f64; N_TAGS]> = em
+            .iter()
+            .map(|e| {
+                let best = e.iter().copied().max().unwrap_or(0);
+                log_z += f64::from(best) * scale;
+                let mut out = [0f64; N_TAGS];
+                for (o, &x) in out.iter_mut().zip(e) {
+                    *o = (f64::from(x - best) * scale).exp();
+                }
+                out
+            })
+            .collect();
+        let mut alpha = vec![[0f64; N_TAGS]; n];
+        let mut norm = vec![1f64; n];
+        for i in 0..n {
+            let mut sum = 0.0;
             for t in 0..N_TAGS {
-                fwd[i][t] = log_sum_exp((0..N_TAGS).map(|p| fwd[i - 1][p] + tr(Some(p), t))) + e(i, t);
+                let into = if i == 0 {
+                    tr[N_TAGS][t]
+                } else {
+                    (0..N_TAGS).map(|p| alpha[i - 1][p] * tr[p][t]).sum()
+                };
+                alpha[i][t] = into * emit[i][t];
+                sum += alpha[i][t];
             }
+            let sum = sum.max(f64::MIN_POSITIVE);
+            for a in &mut alpha[i] {
+                *a /= sum;
+            }
+            norm[i] = sum;
+            log_z += sum.ln();
         }
-        let mut bwd = vec![[0f64; N_TAGS]; n];
-        for i in (0..n - 1).rev() {
+        let mut beta = vec![[1f64; N_TAGS]; n];
+        for i in (0..n.saturating_sub(1)).rev() {
             for p in 0..N_TAGS {
-                bwd[i][p] = log_sum_exp(
-                    (0..N_TAGS).map(|t| tr(Some(p), t) + e(i + 1, t) + bwd[i + 1][t]),
-                );
+                beta[i][p] = (0..N_TAGS)
+                    .map(|t| tr[p][t] * emit[i + 1][t] * beta[i + 1][t])
+                    .sum::<f64>()
+                    / norm[i + 1];
             }
         }
-        let log_z = log_sum_exp(fwd[n - 1].iter().copied());
         Self {
-            fwd,
-            bwd,
+            alpha,
+            beta,
+            emit,
+            norm,
+            trans: tr,
             log_z,
             scale,
         }
     }
 
     /// Probability that tokens `r` carry exactly `tags`.
-    fn path_probability(
-        &self,
-        r: Range<usize>,
-        tags: &[usize],
-        em: &[[i32; N_TAGS]],
-        trans: &impl Fn(Option<usize>, usize) -> f64,
-    ) -> f64 {
-        let mut s = self.fwd[r.start][tags[0]];
+    fn path_probability(&self, r: Range<usize>, tags: &[usize]) -> f64 {
+        let mut p = self.alpha[r.start][tags[0]];
         for (k, i) in r.clone().enumerate().skip(1) {
-            s += (trans(Some(tags[k - 1]), tags[k]) + f64::from(em[i][tags[k]])) * self.scale;
+            p *= self.trans[tags[k - 1]][tags[k]] * self.emit[i][tags[k]] / self.norm[i];
         }
-        s += self.bwd[r.end - 1][tags[tags.len() - 1]];
-        (s - self.log_z).exp().clamp(0.0, 1.0)
+        (p * self.beta[r.end - 1][tags[tags.len() - 1]]).clamp(0.0, 1.0)
     }
 }
 
