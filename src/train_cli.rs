@@ -3,10 +3,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use vitext::analysis::entities::tagger::NerFeatures;
 use vitext::analysis::lexicon::Lexicons;
 use vitext::analysis::segment::perceptron::PerceptronSegmenter;
 use vitext::train::data::{read_words, Conventions, WordSentence};
-use vitext::analysis::entities::tagger::NerFeatures;
 use vitext::train::entities::{self, NerDoc};
 use vitext::train::segmenter::{self, TrainConfig};
 
@@ -241,7 +241,12 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
                 kept.extend(docs);
             }
         }
-        eprintln!("{}: {} training documents (x{repeat}), {} held out", name(&path), kept.len(), dev.len());
+        eprintln!(
+            "{}: {} training documents (x{repeat}), {} held out",
+            name(&path),
+            kept.len(),
+            dev.len()
+        );
         for _ in 0..repeat {
             train.extend(kept.iter().cloned());
         }
@@ -249,7 +254,10 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
             std::fs::write(dir.join(format!("{}.dev.conll", name(&path))), dev_text)?;
         }
         if !dev.is_empty() {
-            devs.push((format!("{} (every {}th sentence)", name(&path), a.holdout_every), dev));
+            devs.push((
+                format!("{} (every {}th sentence)", name(&path), a.holdout_every),
+                dev,
+            ));
         }
     }
     for spec in &a.enamex {
@@ -276,12 +284,20 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
                 kept.push(doc);
             }
         }
-        eprintln!("{}: {} training documents (x{repeat}), {} held out", dir.display(), kept.len(), dev.len());
+        eprintln!(
+            "{}: {} training documents (x{repeat}), {} held out",
+            dir.display(),
+            kept.len(),
+            dev.len()
+        );
         for _ in 0..repeat {
             train.extend(kept.iter().cloned());
         }
         if !dev.is_empty() {
-            devs.push((format!("{} (every {}th document)", dir.display(), a.holdout_every), dev));
+            devs.push((
+                format!("{} (every {}th document)", dir.display(), a.holdout_every),
+                dev,
+            ));
         }
     }
     if train.is_empty() {

@@ -329,7 +329,11 @@ fn split_at_names(words: &mut Vec<Range<usize>>, tokens: &[tokenize::Syllable], 
             NAMED.contains(&e.label) && (tokens[k].start == e.start || tokens[k - 1].end == e.end)
         })
     };
-    if names.is_empty() || !words.iter().any(|w| w.len() > 1 && (w.start + 1..w.end).any(cuts)) {
+    if names.is_empty()
+        || !words
+            .iter()
+            .any(|w| w.len() > 1 && (w.start + 1..w.end).any(cuts))
+    {
         return;
     }
     let mut out = Vec::with_capacity(words.len() + 2);

@@ -58,7 +58,8 @@ pub fn parse_conll(text: &str) -> Vec<NerDoc> {
             let start = text.len();
             text.push_str(&tok);
             let label = tag.get(2..).and_then(label_of);
-            let continues = tag.starts_with("I-") && matches!(open, Some((_, l)) if Some(l) == label);
+            let continues =
+                tag.starts_with("I-") && matches!(open, Some((_, l)) if Some(l) == label);
             if continues {
                 continue;
             }
@@ -317,9 +318,8 @@ fn train_layer(
         }
         progress(order.len() % 1024);
     }
-    let avg = |w: &[f32], a: &[f32]| -> Vec<f32> {
-        w.iter().zip(a).map(|(w, a)| w - a / c).collect()
-    };
+    let avg =
+        |w: &[f32], a: &[f32]| -> Vec<f32> { w.iter().zip(a).map(|(w, a)| w - a / c).collect() };
     let (w, tr) = (avg(&w, &acc), avg(&tr, &tr_acc));
     // i8 weights: the scale maps the 99.999th percentile of |w| to 127 and clamps the rare few
     // above it, so the bulk of small weights keeps its resolution.
@@ -391,11 +391,18 @@ pub fn train(
     }
     let mut first_tags: Vec<Vec<Vec<usize>>> = vec![Vec::new(); docs.len()];
     for fold in 0..cfg.folds {
-        let train_docs = docs.iter().enumerate().filter(|(i, _)| i % cfg.folds != fold);
+        let train_docs = docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % cfg.folds != fold);
         let part = pairs(train_docs.map(|(_, d)| d), |d| &d.first);
         let (layer, s) = train_layer(&part, cfg, &mut tick);
         let fold_model = NerModel::new(cfg.bits, vec![layer], s);
-        for (i, d) in docs.iter().enumerate().filter(|(i, _)| i % cfg.folds == fold) {
+        for (i, d) in docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % cfg.folds == fold)
+        {
             first_tags[i] = d.first.iter().map(|f| fold_model.decode(0, f).1).collect();
         }
     }
@@ -443,7 +450,9 @@ pub fn fit_temperature(model: &mut NerModel, held_out: &[DocExample]) -> f32 {
     }
     let unit = f64::from(model.temperature);
     let mut best = (f64::NEG_INFINITY, unit);
-    for m in [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0] {
+    for m in [
+        0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0,
+    ] {
         let t = unit * m;
         let ll: f64 = em
             .iter()
@@ -560,12 +569,56 @@ mod tests {
         assert_eq!(d.text, "Ông Lloyd Austin thăm Hà Nội , Việt Nam");
         let got: Vec<&str> = d.entities.iter().map(|(r, _)| &d.text[r.clone()]).collect();
         assert_eq!(got, ["Lloyd Austin", "Hà Nội", "Việt Nam"]);
-        assert_eq!(&docs[1].text[docs[1].entities[0].0.clone()], "Bộ Quốc phòng");
+        assert_eq!(
+            &docs[1].text[docs[1].entities[0].0.clone()],
+            "Bộ Quốc phòng"
+        );
         let e = parse_enamex(
             "x",
             "Hội <ENAMEX TYPE=\"ORGANIZATION\">Hội sinh viên <ENAMEX TYPE=\"LOCATION\">Việt Nam</ENAMEX> </ENAMEX> a<b",
         );
         assert_eq!(e.text, "Hội Hội sinh viên Việt Nam  a<b");
-        assert_eq!(e.entities, vec![(4..26, Label::Org)]);
+        assert_eq!(e.entities.len(), 1);
+        assert_eq!(e.entities[0].1, Label::Org);
+        assert_eq!(&e.text[e.entities[0].0.clone()], "Hội sinh viên Việt Nam");
+    }
+
+    #[test]
+    fn training_on_a_small_slice_learns_it() {
+        let corpus = "Ông O\nLloyd_Austin B-PER\nthăm O\nHà_Nội B-LOC\n. O\n\nBộ B-ORG\nQuốc_phòng I-ORG\nNga I-ORG\nhọp O\ntại O\nMoskva B-LOC\n. O\n\nBà O\nSabrina_Singh B-PER\nnói O\nvới O\nhãng O\nTASS B-ORG\n. O\n\n".repeat(12);
+        let docs = parse_conll(&corpus);
+        assert_eq!(docs.len(), 36);
+        let seg = PerceptronSegmenter::embedded().unwrap();
+        let features = NerFeatures::new(Lexicons::get());
+        let mut lost = 0;
+        let ex = examples(&docs, &seg, &features, &mut lost);
+        assert_eq!(lost, 0);
+        let cfg = TrainConfig {
+            bits: 14,
+            epochs: 4,
+            seed: 3,
+            folds: 2,
+        };
+        let mut calls = 0;
+        let mut model = train(&ex, &cfg, |_, _| calls += 1);
+        assert!(calls > 0);
+        assert_eq!(model.layers(), 2);
+        let t = fit_temperature(&mut model, &ex[..3]);
+        assert!(t > 0.0);
+        // The file round-trips, and what it holds tags its own training data right.
+        let model = NerModel::from_bytes(&model.to_bytes()).unwrap();
+        let score = evaluate(&pipeline_with(model), &docs[..3]);
+        assert_eq!(score.f1(), 1.0, "{}", score.report());
+    }
+
+    #[test]
+    fn model_files_are_checked() {
+        assert!(NerModel::from_bytes(b"VTXNER03").is_err());
+        assert!(NerModel::from_bytes(b"not a model at all, just some bytes").is_err());
+        let model = NerModel::from_bytes(crate::analysis::entities::tagger::EMBEDDED_ENTITIES)
+            .expect("the shipped model loads");
+        let mut bytes = model.to_bytes();
+        bytes.pop();
+        assert!(NerModel::from_bytes(&bytes).is_err());
     }
 }

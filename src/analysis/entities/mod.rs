@@ -1,8 +1,8 @@
 //! Entity tagging: named entities (PER, LOC, ORG, MISC) from a tagger, plus dates, times and
 //! amounts with normalised values from rules.
 pub mod gazetteer;
-pub mod tagger;
 pub mod numeric;
+pub mod tagger;
 
 use std::ops::Range;
 

@@ -38,7 +38,7 @@ pub fn allowed(prev: Option<usize>, t: usize) -> bool {
     if t == 0 || t % 2 == 1 {
         return true;
     }
-    matches!(prev, Some(p) if p != 0 && (p + 1) / 2 == t / 2)
+    matches!(prev, Some(p) if p != 0 && p.div_ceil(2) == t / 2)
 }
 
 /// Index of the institutions list among the gazetteers.
@@ -99,7 +99,10 @@ impl TextStyle {
         for s in sentences {
             for (k, t) in s.tokens.iter().enumerate().skip(1) {
                 if t.kind == TokenKind::Punct
-                    && matches!(s.text.as_bytes()[t.start], b',' | b'.' | b':' | b';' | b'!' | b'?')
+                    && matches!(
+                        s.text.as_bytes()[t.start],
+                        b',' | b'.' | b':' | b';' | b'!' | b'?'
+                    )
                 {
                     if s.tokens[k - 1].end < t.start {
                         spaced += 1;
@@ -149,12 +152,12 @@ impl DocContext {
     pub fn new(sentences: &[SentenceInputs], first_tags: &[Vec<usize>]) -> Self {
         let mut ctx = DocContext::default();
         for (s, tags) in sentences.iter().zip(first_tags) {
-            for i in 0..s.keys.len() {
-                if let Some((start, end)) = s.run[i] {
-                    ctx.by_key.entry(s.keys[i]).or_default()[label_slot(tags[i])] += 1;
+            for (i, (&tag, run)) in tags.iter().zip(&s.run).enumerate() {
+                if let Some((start, end)) = *run {
+                    ctx.by_key.entry(s.keys[i]).or_default()[label_slot(tag)] += 1;
                     if i == start {
                         let h = s.run_hash(start, end);
-                        ctx.by_run.entry(h).or_default()[label_slot(tags[i])] += 1;
+                        ctx.by_run.entry(h).or_default()[label_slot(tag)] += 1;
                     }
                 }
             }
@@ -772,19 +775,24 @@ impl LearnedTagger {
     }
 }
 
-/// Forward-backward over a sentence in probability space, normalised at every token (no
-/// logarithms in the inner loop), for span probabilities.
+/// Forward and backward log-scores of a sentence, for span probabilities. Log space: a
+/// perceptron's scores span thousands of nats, which no rescaling in probability space survives.
 struct Marginals {
-    alpha: Vec<[f64; N_TAGS]>,
-    beta: Vec<[f64; N_TAGS]>,
-    /// exp(emission * scale - the token's best), per token and tag.
-    emit: Vec<[f64; N_TAGS]>,
-    /// Per-token normalisers of alpha.
-    norm: Vec<f64>,
-    /// exp(transition * scale); row N_TAGS is the sentence start; 0 where forbidden.
+    fwd: Vec<[f64; N_TAGS]>,
+    bwd: Vec<[f64; N_TAGS]>,
+    /// Transition log-scores; row N_TAGS is the sentence start; -inf where forbidden.
     trans: [[f64; N_TAGS]; N_TAGS + 1],
+    emit: Vec<[f64; N_TAGS]>,
     log_z: f64,
     scale: f64,
+}
+
+fn log_sum_exp(xs: &[f64; N_TAGS]) -> f64 {
+    let m = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if m == f64::NEG_INFINITY {
+        return m;
+    }
+    m + xs.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
 }
 
 impl Marginals {
@@ -795,63 +803,48 @@ impl Marginals {
     ) -> Self {
         let scale = 1.0 / temperature.max(1e-6);
         let n = em.len();
-        let mut tr = [[0f64; N_TAGS]; N_TAGS + 1];
+        let mut tr = [[f64::NEG_INFINITY; N_TAGS]; N_TAGS + 1];
         for (p, row) in tr.iter_mut().enumerate() {
             let prev = (p < N_TAGS).then_some(p);
             for (t, x) in row.iter_mut().enumerate() {
                 if allowed(prev, t) {
-                    *x = (trans(prev, t) * scale).exp();
+                    *x = trans(prev, t) * scale;
                 }
             }
         }
-        let mut log_z = 0.0;
-        let emit: Vec<[f64; N_TAGS]> = em
-            .iter()
-            .map(|e| {
-                let best = e.iter().copied().max().unwrap_or(0);
-                log_z += f64::from(best) * scale;
-                let mut out = [0f64; N_TAGS];
-                for (o, &x) in out.iter_mut().zip(e) {
-                    *o = (f64::from(x - best) * scale).exp();
-                }
-                out
-            })
-            .collect();
-        let mut alpha = vec![[0f64; N_TAGS]; n];
-        let mut norm = vec![1f64; n];
-        for i in 0..n {
-            let mut sum = 0.0;
+        let emit: Vec<[f64; N_TAGS]> = em.iter().map(|e| e.map(|x| f64::from(x) * scale)).collect();
+        let mut fwd = vec![[f64::NEG_INFINITY; N_TAGS]; n];
+        let mut buf = [0f64; N_TAGS];
+        for t in 0..N_TAGS {
+            fwd[0][t] = tr[N_TAGS][t] + emit[0][t];
+        }
+        for i in 1..n {
             for t in 0..N_TAGS {
-                let into = if i == 0 {
-                    tr[N_TAGS][t]
-                } else {
-                    (0..N_TAGS).map(|p| alpha[i - 1][p] * tr[p][t]).sum()
-                };
-                alpha[i][t] = into * emit[i][t];
-                sum += alpha[i][t];
+                for p in 0..N_TAGS {
+                    buf[p] = fwd[i - 1][p] + tr[p][t];
+                }
+                fwd[i][t] = log_sum_exp(&buf) + emit[i][t];
             }
-            let sum = sum.max(f64::MIN_POSITIVE);
-            for a in &mut alpha[i] {
-                *a /= sum;
-            }
-            norm[i] = sum;
-            log_z += sum.ln();
         }
-        let mut beta = vec![[1f64; N_TAGS]; n];
+        let mut bwd = vec![[0f64; N_TAGS]; n];
         for i in (0..n.saturating_sub(1)).rev() {
             for p in 0..N_TAGS {
-                beta[i][p] = (0..N_TAGS)
-                    .map(|t| tr[p][t] * emit[i + 1][t] * beta[i + 1][t])
-                    .sum::<f64>()
-                    / norm[i + 1];
+                for t in 0..N_TAGS {
+                    buf[t] = tr[p][t] + emit[i + 1][t] + bwd[i + 1][t];
+                }
+                bwd[i][p] = log_sum_exp(&buf);
             }
         }
+        let log_z = if n == 0 {
+            0.0
+        } else {
+            log_sum_exp(&fwd[n - 1])
+        };
         Self {
-            alpha,
-            beta,
-            emit,
-            norm,
+            fwd,
+            bwd,
             trans: tr,
+            emit,
             log_z,
             scale,
         }
@@ -859,11 +852,17 @@ impl Marginals {
 
     /// Probability that tokens `r` carry exactly `tags`.
     fn path_probability(&self, r: Range<usize>, tags: &[usize]) -> f64 {
-        let mut p = self.alpha[r.start][tags[0]];
+        let mut s = self.fwd[r.start][tags[0]];
         for (k, i) in r.clone().enumerate().skip(1) {
-            p *= self.trans[tags[k - 1]][tags[k]] * self.emit[i][tags[k]] / self.norm[i];
+            s += self.trans[tags[k - 1]][tags[k]] + self.emit[i][tags[k]];
         }
-        (p * self.beta[r.end - 1][tags[tags.len() - 1]]).clamp(0.0, 1.0)
+        s += self.bwd[r.end - 1][tags[tags.len() - 1]];
+        let p = (s - self.log_z).exp();
+        if p.is_finite() {
+            p.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
     }
 }
 
@@ -904,7 +903,9 @@ impl EntityTagger for LearnedTagger {
             .map(|(names, s)| {
                 let mut out: Vec<Entity> = names
                     .into_iter()
-                    .map(|(r, label, confidence)| (self.institution_label(s, &r, label), r, confidence))
+                    .map(|(r, label, confidence)| {
+                        (self.institution_label(s, &r, label), r, confidence)
+                    })
                     .map(|(label, r, confidence)| Entity {
                         start: s.tokens[r.start].start,
                         end: s.tokens[r.end - 1].end,

@@ -159,7 +159,12 @@ impl LexiconIndex {
 
     /// Length in tokens of the longest entry starting at `keys[start]` that spans only tokens
     /// `joinable` allows after the first (0 when none).
-    pub fn longest_at(&self, keys: &[u64], start: usize, joinable: impl Fn(usize) -> bool) -> usize {
+    pub fn longest_at(
+        &self,
+        keys: &[u64],
+        start: usize,
+        joinable: impl Fn(usize) -> bool,
+    ) -> usize {
         let mut h = 0u64;
         let mut best = 0;
         let mut i = start;
