@@ -94,12 +94,7 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
     // Which training sentences came from which file.
     let mut spans: Vec<(PathBuf, std::ops::Range<usize>)> = Vec::new();
     for spec in &a.train {
-        let (path, repeat) = match spec.rsplit_once('*') {
-            Some((p, n)) if n.parse::<usize>().is_ok_and(|n| n > 0) => {
-                (PathBuf::from(p), n.parse::<usize>().unwrap_or(1))
-            }
-            _ => (PathBuf::from(spec), 1),
-        };
+        let (path, repeat) = repeat_spec(spec);
         let path = &path;
         let sents = read_words(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let (mut kept, mut held) = (Vec::new(), Vec::new());
@@ -155,12 +150,7 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
     let lexicon = segmenter::default_lexicon();
     let ex = segmenter::examples(&train, &lexicon);
     eprintln!("{} boundaries from {} sentences", ex.len(), train.len());
-    let bar = ProgressBar::new((ex.len() * a.epochs) as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {percent}% {msg}")?
-            .progress_chars("=> "),
-    );
-    bar.set_message(format!("{} epochs", a.epochs));
+    let bar = progress_bar((ex.len() * a.epochs) as u64, a.epochs)?;
     let model = segmenter::train(
         &ex,
         &TrainConfig {
@@ -171,17 +161,7 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
         |done, _| bar.set_position(done as u64),
     );
     bar.finish();
-    let bytes = model.to_bytes();
-    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&a.out, &bytes)?;
-    eprintln!(
-        "wrote {} ({} bytes) in {:.1}s",
-        a.out.display(),
-        bytes.len(),
-        started.elapsed().as_secs_f64()
-    );
+    write_model(&a.out, &model.to_bytes(), started)?;
     let seg = PerceptronSegmenter::new(model, Lexicons::get());
     for (name, sents) in &devs {
         let s = segmenter::evaluate(&seg, sents);
@@ -193,6 +173,31 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
             s.sentence_accuracy()
         );
     }
+    Ok(())
+}
+
+fn progress_bar(len: u64, epochs: usize) -> Result<ProgressBar, Box<dyn std::error::Error>> {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {percent}% {msg}")?
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("{epochs} epochs"));
+    Ok(bar)
+}
+
+/// Writes a model file (creating its folder) and says so.
+fn write_model(out: &Path, bytes: &[u8], started: Instant) -> std::io::Result<()> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, bytes)?;
+    eprintln!(
+        "wrote {} ({} bytes) in {:.1}s",
+        out.display(),
+        bytes.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -313,12 +318,7 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
         "{} documents, {sentences} sentences, {tokens} tokens; {lost} gold entities not on token edges",
         ex.len()
     );
-    let bar = ProgressBar::new(1);
-    bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {percent}% {msg}")?
-            .progress_chars("=> "),
-    );
-    bar.set_message(format!("{} epochs", a.epochs));
+    let bar = progress_bar(1, a.epochs)?;
     let mut model = entities::train(
         &ex,
         &entities::TrainConfig {
@@ -340,17 +340,7 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
         let t = entities::fit_temperature(&mut model, &dev_ex);
         eprintln!("confidence temperature {t:.1} (fitted on held-out sentences)");
     }
-    let bytes = model.to_bytes();
-    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&a.out, &bytes)?;
-    eprintln!(
-        "wrote {} ({} bytes) in {:.1}s",
-        a.out.display(),
-        bytes.len(),
-        started.elapsed().as_secs_f64()
-    );
+    write_model(&a.out, &model.to_bytes(), started)?;
     let pipeline = entities::pipeline_with(model);
     for (name, docs) in &devs {
         let s = entities::evaluate(&pipeline, docs);

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::f1;
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::tagger::{
     begin_tag, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger, NerFeatures,
@@ -473,25 +474,12 @@ pub struct NerScore {
     pub counts: HashMap<&'static str, (usize, usize, usize)>,
 }
 
-fn f1(c: usize, p: usize, g: usize) -> f64 {
-    let (p, r) = (c as f64 / p.max(1) as f64, c as f64 / g.max(1) as f64);
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
-}
-
 impl NerScore {
     pub fn f1(&self) -> f64 {
         let (g, p, c) = self
             .counts
             .values()
             .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
-        f1(c, p, g)
-    }
-    pub fn label_f1(&self, label: Label) -> f64 {
-        let (g, p, c) = self.counts.get(label.as_str()).copied().unwrap_or_default();
         f1(c, p, g)
     }
     pub fn report(&self) -> String {

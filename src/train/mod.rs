@@ -3,3 +3,14 @@
 pub mod data;
 pub mod entities;
 pub mod segmenter;
+
+/// F1 from correct, predicted and gold counts (0 when nothing is right).
+pub fn f1(correct: usize, predicted: usize, gold: usize) -> f64 {
+    let p = correct as f64 / predicted.max(1) as f64;
+    let r = correct as f64 / gold.max(1) as f64;
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}

@@ -9,6 +9,7 @@ use crate::analysis::segment::tokenize::tokenize;
 use crate::analysis::segment::WordSegmenter;
 
 use super::data::{natural_text, sentence_text, WordSentence};
+use super::f1;
 
 /// Boundaries of the training data as features and labels (join = true).
 pub struct Examples {
@@ -144,15 +145,6 @@ pub struct WsScore {
     pub correct_multi: usize,
     pub sentences: usize,
     pub exact: usize,
-}
-
-fn f1(c: usize, p: usize, g: usize) -> f64 {
-    let (p, r) = (c as f64 / p.max(1) as f64, c as f64 / g.max(1) as f64);
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
 }
 
 impl WsScore {

@@ -16,17 +16,6 @@ pub const N_TAGS: usize = 9;
 pub const NAMED: [Label; 4] = [Label::Per, Label::Loc, Label::Org, Label::Misc];
 const MAGIC: &[u8; 8] = b"VTXNER03";
 
-pub fn tag_name(t: usize) -> String {
-    match t {
-        0 => "O".into(),
-        _ => format!(
-            "{}-{}",
-            if t % 2 == 1 { "B" } else { "I" },
-            NAMED[(t - 1) / 2].as_str()
-        ),
-    }
-}
-
 /// Tag index of B-label (I is one more).
 pub fn begin_tag(label: Label) -> usize {
     1 + 2 * NAMED.iter().position(|&l| l == label).unwrap_or(0)
@@ -73,11 +62,6 @@ impl NerFeatures {
         let mut x = SentenceInputs::new(s, self);
         x.style = style;
         x
-    }
-
-    /// Hashed first-layer features of every token of a sentence.
-    pub fn sentence(&self, s: &SentenceView<'_>, style: TextStyle) -> Vec<Vec<u64>> {
-        self.inputs(s, style).first_features()
     }
 }
 
@@ -561,10 +545,6 @@ impl NerModel {
         }
     }
 
-    pub fn bits(&self) -> u32 {
-        self.bits
-    }
-
     pub fn layers(&self) -> usize {
         self.layers.len()
     }
@@ -721,13 +701,6 @@ impl LearnedTagger {
             model,
             features: NerFeatures::new(lexicons),
         }
-    }
-
-    pub fn embedded() -> Result<Self, NerModelError> {
-        Ok(Self::new(
-            NerModel::from_bytes(EMBEDDED_ENTITIES)?,
-            Lexicons::get(),
-        ))
     }
 
     /// Named entities of each sentence of a document: token ranges, labels and confidences.
