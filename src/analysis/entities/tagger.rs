@@ -748,25 +748,24 @@ impl LearnedTagger {
     }
 }
 
-/// Forward and backward log-scores of a sentence, for span probabilities. Log space: a
-/// perceptron's scores span thousands of nats, which no rescaling in probability space survives.
+/// Forward-backward over a sentence in probability space, normalised at every token, for
+/// span probabilities. Scores are shifted by their maximum (per token for emissions, once for
+/// transitions, which every path takes one of per token) and exponents below -CLAMP nats are
+/// raised to it: such paths are negligible, and no product then underflows to zero however
+/// peaked the scores are.
 struct Marginals {
-    fwd: Vec<[f64; N_TAGS]>,
-    bwd: Vec<[f64; N_TAGS]>,
-    /// Transition log-scores; row N_TAGS is the sentence start; -inf where forbidden.
-    trans: [[f64; N_TAGS]; N_TAGS + 1],
+    alpha: Vec<[f64; N_TAGS]>,
+    beta: Vec<[f64; N_TAGS]>,
     emit: Vec<[f64; N_TAGS]>,
+    /// Per-token normalisers of alpha.
+    norm: Vec<f64>,
+    /// Row N_TAGS is the sentence start; 0 where forbidden.
+    trans: [[f64; N_TAGS]; N_TAGS + 1],
     log_z: f64,
     scale: f64,
 }
 
-fn log_sum_exp(xs: &[f64; N_TAGS]) -> f64 {
-    let m = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if m == f64::NEG_INFINITY {
-        return m;
-    }
-    m + xs.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
-}
+const CLAMP: f64 = 300.0;
 
 impl Marginals {
     fn new(
@@ -776,48 +775,63 @@ impl Marginals {
     ) -> Self {
         let scale = 1.0 / temperature.max(1e-6);
         let n = em.len();
-        let mut tr = [[f64::NEG_INFINITY; N_TAGS]; N_TAGS + 1];
+        let prev_of = |p: usize| (p < N_TAGS).then_some(p);
+        let shift = (0..=N_TAGS)
+            .flat_map(|p| (0..N_TAGS).map(move |t| (p, t)))
+            .filter(|&(p, t)| allowed(prev_of(p), t))
+            .map(|(p, t)| trans(prev_of(p), t) * scale)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let mut tr = [[0f64; N_TAGS]; N_TAGS + 1];
         for (p, row) in tr.iter_mut().enumerate() {
-            let prev = (p < N_TAGS).then_some(p);
             for (t, x) in row.iter_mut().enumerate() {
-                if allowed(prev, t) {
-                    *x = trans(prev, t) * scale;
+                if allowed(prev_of(p), t) {
+                    *x = (trans(prev_of(p), t) * scale - shift).max(-CLAMP).exp();
                 }
             }
         }
-        let emit: Vec<[f64; N_TAGS]> = em.iter().map(|e| e.map(|x| f64::from(x) * scale)).collect();
-        let mut fwd = vec![[f64::NEG_INFINITY; N_TAGS]; n];
-        let mut buf = [0f64; N_TAGS];
-        for t in 0..N_TAGS {
-            fwd[0][t] = tr[N_TAGS][t] + emit[0][t];
-        }
-        for i in 1..n {
+        let mut log_z = shift * n as f64;
+        let emit: Vec<[f64; N_TAGS]> = em
+            .iter()
+            .map(|e| {
+                let best = e.iter().copied().max().unwrap_or(0);
+                log_z += f64::from(best) * scale;
+                e.map(|x| (f64::from(x - best) * scale).max(-CLAMP).exp())
+            })
+            .collect();
+        let mut alpha = vec![[0f64; N_TAGS]; n];
+        let mut norm = vec![1f64; n];
+        for i in 0..n {
+            let mut sum = 0.0;
             for t in 0..N_TAGS {
-                for p in 0..N_TAGS {
-                    buf[p] = fwd[i - 1][p] + tr[p][t];
-                }
-                fwd[i][t] = log_sum_exp(&buf) + emit[i][t];
+                let into: f64 = if i == 0 {
+                    tr[N_TAGS][t]
+                } else {
+                    (0..N_TAGS).map(|p| alpha[i - 1][p] * tr[p][t]).sum()
+                };
+                alpha[i][t] = into * emit[i][t];
+                sum += alpha[i][t];
             }
+            for a in &mut alpha[i] {
+                *a /= sum;
+            }
+            norm[i] = sum;
+            log_z += sum.ln();
         }
-        let mut bwd = vec![[0f64; N_TAGS]; n];
+        let mut beta = vec![[1f64; N_TAGS]; n];
         for i in (0..n.saturating_sub(1)).rev() {
             for p in 0..N_TAGS {
-                for t in 0..N_TAGS {
-                    buf[t] = tr[p][t] + emit[i + 1][t] + bwd[i + 1][t];
-                }
-                bwd[i][p] = log_sum_exp(&buf);
+                beta[i][p] = (0..N_TAGS)
+                    .map(|t| tr[p][t] * emit[i + 1][t] * beta[i + 1][t])
+                    .sum::<f64>()
+                    / norm[i + 1];
             }
         }
-        let log_z = if n == 0 {
-            0.0
-        } else {
-            log_sum_exp(&fwd[n - 1])
-        };
         Self {
-            fwd,
-            bwd,
-            trans: tr,
+            alpha,
+            beta,
             emit,
+            norm,
+            trans: tr,
             log_z,
             scale,
         }
@@ -825,12 +839,11 @@ impl Marginals {
 
     /// Probability that tokens `r` carry exactly `tags`.
     fn path_probability(&self, r: Range<usize>, tags: &[usize]) -> f64 {
-        let mut s = self.fwd[r.start][tags[0]];
+        let mut p = self.alpha[r.start][tags[0]];
         for (k, i) in r.clone().enumerate().skip(1) {
-            s += self.trans[tags[k - 1]][tags[k]] + self.emit[i][tags[k]];
+            p *= self.trans[tags[k - 1]][tags[k]] * self.emit[i][tags[k]] / self.norm[i];
         }
-        s += self.bwd[r.end - 1][tags[tags.len() - 1]];
-        let p = (s - self.log_z).exp();
+        let p = p * self.beta[r.end - 1][tags[tags.len() - 1]];
         if p.is_finite() {
             p.clamp(0.0, 1.0)
         } else {
@@ -921,4 +934,75 @@ pub fn sequence_log_probability(
         prev = Some(t);
     }
     s * m.scale - m.log_z
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every tag sequence of `n` tokens that the constraints allow.
+    fn all_paths(n: usize) -> Vec<Vec<usize>> {
+        let mut paths = vec![Vec::new()];
+        for _ in 0..n {
+            let mut longer = Vec::new();
+            for p in &paths {
+                for t in (0..N_TAGS).filter(|&t| allowed(p.last().copied(), t)) {
+                    let mut q = p.clone();
+                    q.push(t);
+                    longer.push(q);
+                }
+            }
+            paths = longer;
+        }
+        paths
+    }
+
+    #[test]
+    fn span_probabilities_match_brute_force_at_any_temperature() {
+        let mut rng = 0x9E37_79B9u64;
+        let mut next = |m: i32| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % (2 * m as u64 + 1)) as i32 - m
+        };
+        let em: Vec<[i32; N_TAGS]> = (0..4).map(|_| [0; N_TAGS].map(|_| next(300))).collect();
+        let tr: Vec<f64> = (0..(N_TAGS + 1) * N_TAGS)
+            .map(|_| f64::from(next(200)))
+            .collect();
+        let trans = |p: Option<usize>, t: usize| tr[p.unwrap_or(N_TAGS) * N_TAGS + t];
+        let score = |path: &[usize]| -> f64 {
+            let mut prev = None;
+            let mut s = 0.0;
+            for (e, &t) in em.iter().zip(path) {
+                s += trans(prev, t) + f64::from(e[t]);
+                prev = Some(t);
+            }
+            s
+        };
+        let paths = all_paths(em.len());
+        for temperature in [100.0, 30.0, 0.01] {
+            let m = Marginals::new(&em, &trans, temperature);
+            let weights: Vec<f64> = paths.iter().map(|p| score(p) / temperature).collect();
+            let top = weights.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let z: f64 = weights.iter().map(|w| (w - top).exp()).sum();
+            // Tokens 1..3 tagged B-PER I-PER.
+            let want: f64 = paths
+                .iter()
+                .zip(&weights)
+                .filter(|(p, _)| p[1] == 1 && p[2] == 2)
+                .map(|(_, w)| (w - top).exp())
+                .sum::<f64>()
+                / z;
+            let got = m.path_probability(1..3, &[1, 2]);
+            assert!(got.is_finite(), "temperature {temperature}");
+            if temperature > 1.0 {
+                assert!(
+                    (got - want).abs() < 1e-9,
+                    "{got} vs {want} at {temperature}"
+                );
+                assert!((m.log_z - (top + z.ln())).abs() < 1e-6);
+            }
+        }
+    }
 }
