@@ -629,22 +629,27 @@ pub fn viterbi<S: Copy + Into<f64>>(
     if n == 0 {
         return Vec::new();
     }
-    let mut score = [f64::NEG_INFINITY; N_TAGS];
-    let mut back = vec![[0u8; N_TAGS]; n];
-    for t in 0..N_TAGS {
-        if allowed(None, t) {
-            score[t] = em[0][t].into() + trans(None, t);
+    // The transitions once, forbidden ones as -inf: the inner loop is then plain arithmetic.
+    let mut tr = [[f64::NEG_INFINITY; N_TAGS]; N_TAGS + 1];
+    for (p, row) in tr.iter_mut().enumerate() {
+        let prev = (p < N_TAGS).then_some(p);
+        for (t, x) in row.iter_mut().enumerate() {
+            if allowed(prev, t) {
+                *x = trans(prev, t);
+            }
         }
     }
+    let mut score = [0f64; N_TAGS];
+    for t in 0..N_TAGS {
+        score[t] = em[0][t].into() + tr[N_TAGS][t];
+    }
+    let mut back = vec![[0u8; N_TAGS]; n];
     for i in 1..n {
         let mut next = [f64::NEG_INFINITY; N_TAGS];
         for t in 0..N_TAGS {
             let mut best = (f64::NEG_INFINITY, 0);
-            for (p, &sp) in score.iter().enumerate() {
-                if sp == f64::NEG_INFINITY || !allowed(Some(p), t) {
-                    continue;
-                }
-                let v = sp + trans(Some(p), t);
+            for (p, row) in tr.iter().take(N_TAGS).enumerate() {
+                let v = score[p] + row[t];
                 if v > best.0 {
                     best = (v, p);
                 }
