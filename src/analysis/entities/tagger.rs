@@ -185,6 +185,9 @@ pub struct SentenceInputs {
     style: TextStyle,
 }
 
+/// How far (in tokens) from a capitalised token a name can reach.
+const NAME_REACH: usize = 4;
+
 fn is_capitalised(shape: u8) -> bool {
     matches!(shape, b'U' | b'A' | b'c')
 }
@@ -308,8 +311,30 @@ impl SentenceInputs {
     pub fn first_features(&self) -> Vec<Vec<u64>> {
         (0..self.len())
             .map(|i| {
-                let mut v = Vec::with_capacity(40);
+                let mut v = Vec::with_capacity(64);
                 self.features(i, &mut v);
+                v
+            })
+            .collect()
+    }
+
+    /// Like `first_features`, but tokens more than NAME_REACH tokens away from any capitalised
+    /// token get no features: names in Vietnamese news hold a capitalised syllable, and the
+    /// longest lowercase stretches inside them ("Nhóm liên lạc quốc phòng Ukraine") are three
+    /// syllables, so such tokens are outside any name and need no scoring.
+    pub fn features_near_capitals(&self) -> Vec<Vec<u64>> {
+        let n = self.len();
+        let mut near = vec![false; n];
+        for i in (0..n).filter(|&i| is_capitalised(self.shapes[i])) {
+            near[i.saturating_sub(NAME_REACH)..(i + NAME_REACH + 1).min(n)].fill(true);
+        }
+        (0..n)
+            .map(|i| {
+                let mut v = Vec::new();
+                if near[i] {
+                    v.reserve(64);
+                    self.features(i, &mut v);
+                }
                 v
             })
             .collect()
@@ -335,6 +360,9 @@ impl SentenceInputs {
             .into_iter()
             .enumerate()
             .map(|(i, mut v)| {
+                if v.is_empty() {
+                    return v;
+                }
                 let j = i as isize;
                 let s0 = u64::from(self.shapes[i]);
                 v.extend_from_slice(&[
@@ -600,11 +628,23 @@ impl NerModel {
         Ok(Self::new(bits, layers, temperature))
     }
 
-    /// Emission scores of layer `layer` for a sentence's token features.
+    /// Emission scores of layer `layer` for a sentence's token features. A token without
+    /// features is outside any name (see `SentenceInputs::features_near_capitals`).
     pub fn emissions(&self, layer: usize, feats: &[Vec<u64>]) -> Vec<[i32; N_TAGS]> {
+        const OUTSIDE: [i32; N_TAGS] = {
+            let mut e = [-(1 << 20); N_TAGS];
+            e[0] = 0;
+            e
+        };
         feats
             .iter()
-            .map(|f| self.layers[layer].emissions(self.bits, f))
+            .map(|f| {
+                if f.is_empty() {
+                    OUTSIDE
+                } else {
+                    self.layers[layer].emissions(self.bits, f)
+                }
+            })
             .collect()
     }
 
@@ -715,8 +755,10 @@ impl LearnedTagger {
             .iter()
             .map(|s| self.features.inputs(s, style))
             .collect();
-        let first_features: Vec<Vec<Vec<u64>>> =
-            inputs.iter().map(SentenceInputs::first_features).collect();
+        let first_features: Vec<Vec<Vec<u64>>> = inputs
+            .iter()
+            .map(SentenceInputs::features_near_capitals)
+            .collect();
         let mut decoded: Vec<(Vec<[i32; N_TAGS]>, Vec<usize>)> = first_features
             .iter()
             .map(|f| self.model.decode(0, f))
