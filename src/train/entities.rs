@@ -153,6 +153,9 @@ pub fn parse_enamex(id: &str, raw: &str) -> NerDoc {
 /// One document as the model sees it: per sentence the feature inputs, the first layer's
 /// features and the gold tags.
 pub struct DocExample {
+    /// Which fold of the out-of-fold first layer the document is in: from its text, so the
+    /// copies of a document weighted up land in the same fold.
+    pub fold_key: u64,
     pub inputs: Vec<SentenceInputs>,
     pub first: Vec<Vec<Vec<u64>>>,
     pub tags: Vec<Vec<usize>>,
@@ -190,6 +193,7 @@ pub fn examples(
             tags[first + 1..last].fill(b + 1);
         }
         let mut ex = DocExample {
+            fold_key: crate::analysis::segment::perceptron::hash_str(text),
             inputs: Vec::new(),
             first: Vec::new(),
             tags: Vec::new(),
@@ -392,18 +396,11 @@ pub fn train(
     }
     let mut first_tags: Vec<Vec<Vec<usize>>> = vec![Vec::new(); docs.len()];
     for fold in 0..cfg.folds {
-        let train_docs = docs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % cfg.folds != fold);
-        let part = pairs(train_docs.map(|(_, d)| d), |d| &d.first);
+        let in_fold = |d: &DocExample| d.fold_key % cfg.folds as u64 == fold as u64;
+        let part = pairs(docs.iter().filter(|d| !in_fold(d)), |d| &d.first);
         let (layer, s) = train_layer(&part, cfg, &mut tick);
         let fold_model = NerModel::new(cfg.bits, vec![layer], s);
-        for (i, d) in docs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % cfg.folds == fold)
-        {
+        for (i, d) in docs.iter().enumerate().filter(|(_, d)| in_fold(d)) {
             first_tags[i] = d.first.iter().map(|f| fold_model.decode(0, f).1).collect();
         }
     }
