@@ -71,7 +71,6 @@ pub fn tag(s: &SentenceView<'_>) -> Vec<Entity> {
     while i < toks.len() {
         let t = toks[i];
         let word = t.text(s.text);
-        let prev = if i > 0 { key(i - 1) } else { String::new() };
         // "$60 triệu"
         if word == "$" && toks.get(i + 1).is_some_and(|n| n.kind == TokenKind::Number) {
             if let Some(n) = parse_number(toks[i + 1].text(s.text)) {
@@ -91,6 +90,8 @@ pub fn tag(s: &SentenceView<'_>) -> Vec<Entity> {
             i += 1;
             continue;
         }
+        // Keys only around numbers: normalising every syllable would cost more than the rules.
+        let prev = if i > 0 { key(i - 1) } else { String::new() };
         if let Some(e) = date_or_time(word, &prev) {
             out.push(entity(t.start, t.end, e.0, Some(e.1)));
             i += 1;
