@@ -212,33 +212,50 @@ fn print_readable(
 }
 
 /// Batches of lines are analysed in parallel and written in input order.
+/// Lines analysed in parallel at a time; answers keep the input order.
+const BATCH: usize = 64;
+
 fn analyze_jsonl(pipeline: &Pipeline, options: &Options) -> Result<(), Box<dyn std::error::Error>> {
+    // A writer thread prints one batch's answers while the next batch is analysed.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+        for answers in receive {
+            for a in answers {
+                out.write_all(a.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+        }
+        out.flush()
+    });
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
     let mut line_no = 0usize;
-    loop {
-        let mut batch = Vec::with_capacity(256);
-        for line in lines.by_ref().take(256) {
+    let read: Result<(), Box<dyn std::error::Error>> = 'batches: loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        for line in lines.by_ref().take(BATCH) {
             line_no += 1;
-            batch.push((line_no, line?));
+            match line {
+                Ok(l) => batch.push((line_no, l)),
+                Err(e) => break 'batches Err(e.into()),
+            }
         }
         if batch.is_empty() {
-            break;
+            break Ok(());
         }
         let answers: Vec<String> = batch
             .par_iter()
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(n, line)| answer_line(pipeline, options, *n, line))
             .collect();
-        for a in answers {
-            out.write_all(a.as_bytes())?;
-            out.write_all(b"\n")?;
+        if send.send(answers).is_err() {
+            break Ok(());
         }
-    }
-    out.flush()?;
-    Ok(())
+    };
+    drop(send);
+    let written = writer.join().map_err(|_| "the output thread panicked")?;
+    read.and(written.map_err(Into::into))
 }
 
 fn answer_line(pipeline: &Pipeline, options: &Options, n: usize, line: &str) -> String {
