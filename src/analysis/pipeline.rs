@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::cancel::Cancel;
 use super::decode::{self, Format};
 use super::entities::tagger::{LearnedTagger, NerModel, EMBEDDED_ENTITIES, NAMED};
-use super::entities::{gazetteer::GazetteerTagger, Entity, EntityTagger, SentenceView};
+use super::entities::{gazetteer::GazetteerTagger, Entity, EntityTagger, Label, SentenceView};
 use super::error::AnalysisError;
 use super::extract::{self, Block, Metadata};
 use super::lexicon::Lexicons;
@@ -235,6 +235,9 @@ impl Pipeline {
         cancel.check()?;
         if opts.stages.segment || opts.stages.entities {
             self.segment_and_tag(&mut out, opts.stages.entities, cancel, &mut timings)?;
+            if let Some(year) = out.metadata.published.as_deref().and_then(year_of) {
+                date_in_year(&mut out.entities, year);
+            }
         }
         out.timings = timings;
         Ok(out)
@@ -310,6 +313,22 @@ impl Pipeline {
     }
 }
 
+/// The year of an ISO 8601 date ("2024-11-06T14:14:00+07:00").
+fn year_of(date: &str) -> Option<&str> {
+    date.get(..4)
+        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()) && date.as_bytes().get(4) == Some(&b'-'))
+}
+
+/// Dates written without a year ("ngày 31/8", value "--08-31") take the year the article was
+/// published in.
+fn date_in_year(entities: &mut [Entity], year: &str) {
+    for e in entities.iter_mut().filter(|e| e.label == Label::Date) {
+        if let Some(month_day) = e.value.as_deref().and_then(|v| v.strip_prefix("--")) {
+            e.value = Some(format!("{year}-{month_day}"));
+        }
+    }
+}
+
 /// Sentences the entity tagger sees at once (a document's names are consistent within it).
 const TAG_CHUNK_SENTENCES: usize = 256;
 
@@ -369,4 +388,51 @@ fn snap_to_words(mut entities: Vec<Entity>, words: &[Range<usize>]) -> Vec<Entit
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_without_a_year_take_the_publication_year() {
+        let page = "Nga cảnh báo Ukraine\nQuốc tế 06/11/2024 14:14\nNgày 31/8, Bộ Quốc phòng Nga cho biết đã bắn hạ 20 máy bay không người lái. Ngày 1/2/2023 là một mốc khác.\n";
+        let opts = Options {
+            stages: Stages {
+                extract: Some(true),
+                segment: true,
+                entities: true,
+            },
+            ..Options::default()
+        };
+        let a = Pipeline::default()
+            .analyze(Content::Text(page), &opts, &Cancel::new())
+            .unwrap();
+        assert_eq!(
+            a.metadata.published.as_deref().map(|d| &d[..10]),
+            Some("2024-11-06")
+        );
+        let dates: Vec<&str> = a
+            .entities
+            .iter()
+            .filter(|e| e.label == Label::Date)
+            .filter_map(|e| e.value.as_deref())
+            .collect();
+        assert_eq!(dates, ["2024-08-31", "2023-02-01"]);
+        // Without a publication date the year stays unknown.
+        let a = Pipeline::default()
+            .analyze(
+                Content::Text("Ngày 31/8, Nga cho biết."),
+                &Options::default(),
+                &Cancel::new(),
+            )
+            .unwrap();
+        assert_eq!(
+            a.entities
+                .iter()
+                .find(|e| e.label == Label::Date)
+                .and_then(|e| e.value.as_deref()),
+            Some("--08-31")
+        );
+    }
 }
