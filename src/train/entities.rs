@@ -220,6 +220,8 @@ pub fn examples(
             if t[0] % 2 == 0 && t[0] != 0 {
                 t[0] -= 1;
             }
+            // Every token, also those the tagger leaves unscored far from capitals: it costs
+            // only training time, and they teach the model what lies outside names.
             ex.first.push(inputs.first_features());
             ex.inputs.push(inputs);
             ex.tags.push(t);
