@@ -30,6 +30,10 @@ pub struct EntitiesArgs {
     /// Hold out every Nth document of each source as development data (0: none).
     #[arg(long, default_value_t = 10)]
     holdout_every: usize,
+    /// Which of each --holdout-every documents is held out (0-based; default the last), to
+    /// cross-validate by training once per slice.
+    #[arg(long)]
+    holdout_slice: Option<usize>,
     /// Write the held-out documents here (dev.conll, and enamex/ with the held-out files) so
     /// ../shared/eval/score.py can score the whole command on exactly them.
     #[arg(long)]
@@ -225,7 +229,11 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
-    let held = |i: usize| a.holdout_every > 0 && i % a.holdout_every == a.holdout_every - 1;
+    let slice = a.holdout_slice.unwrap_or(a.holdout_every.saturating_sub(1));
+    if a.holdout_every > 0 && slice >= a.holdout_every {
+        return Err("--holdout-slice must be below --holdout-every".into());
+    }
+    let held = |i: usize| a.holdout_every > 0 && i % a.holdout_every == slice;
     let mut train: Vec<NerDoc> = Vec::new();
     let mut devs: Vec<(String, Vec<NerDoc>)> = Vec::new();
     if let Some(dir) = &a.write_holdout {
