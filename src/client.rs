@@ -56,7 +56,7 @@ pub fn main(args: ClientArgs) -> ExitCode {
     }
 }
 
-fn stage_list(names: &[String]) -> Result<Vec<i32>, String> {
+pub fn stage_list(names: &[String]) -> Result<Vec<i32>, String> {
     names
         .iter()
         .map(|n| match n.trim() {

@@ -1,4 +1,4 @@
-//! The vitext command line: serve | analyze | client.
+//! The vitext command line: serve | analyze | client | health | request-frame | train.
 use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,9 @@ use vitext::service::server::{run, shutdown_signal, Config};
 use vitext::telemetry;
 
 mod client;
+mod health_probe;
 mod input_line;
+mod request_frame;
 
 use input_line::InputLine;
 mod train_cli;
@@ -37,6 +39,10 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// Send JSON Lines from stdin through a server's AnalyzeStream and print the answers.
     Client(client::ClientArgs),
+    /// Ask a server's grpc.health.v1 whether it is SERVING (exit 0) or not (exit 1).
+    Health(health_probe::HealthArgs),
+    /// Write one AnalyzeRequest as a length-prefixed gRPC frame (for h2load -d).
+    RequestFrame(request_frame::RequestFrameArgs),
     /// Train a model from the data in ../shared/data.
     #[command(subcommand)]
     Train(train_cli::TrainCommand),
@@ -94,6 +100,8 @@ fn main() -> ExitCode {
             }
         },
         Command::Client(args) => client::main(args),
+        Command::Health(args) => health_probe::main(args),
+        Command::RequestFrame(args) => request_frame::main(args),
         Command::Train(cmd) => match train_cli::run(cmd) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
