@@ -239,6 +239,12 @@ pub async fn serve(
 
 /// Sets the overall status and the TextAnalyzer's together (probes ask for either).
 async fn set_health(reporter: &tonic_health::server::HealthReporter, status: ServingStatus) {
+    let ready = if status == ServingStatus::Serving {
+        1.0
+    } else {
+        0.0
+    };
+    metrics::gauge!(names::READY).set(ready);
     reporter.set_service_status("", status).await;
     reporter
         .set_service_status("vitext.v1.TextAnalyzer", status)
