@@ -272,3 +272,45 @@ fn analyze_jsonl_prints_the_scorers_shape() {
         .as_array()
         .is_some_and(|e| e.iter().any(|e| e["label"] == "PER")));
 }
+
+#[tokio::test]
+async fn health_command_exits_0_when_serving_and_1_when_unreachable() {
+    let served = serve(&[]).await;
+    let url = served.url.clone();
+    let up = tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .args(["health", "--addr", &url])
+            .output()
+            .expect("run vitext health")
+    })
+    .await
+    .expect("join");
+    assert!(up.status.success(), "{up:?}");
+    assert_eq!(String::from_utf8_lossy(&up.stdout).trim(), "SERVING");
+    drop(served);
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    let down = Command::new(BIN)
+        .args(["health", "--addr", &closed, "--timeout-seconds", "2"])
+        .output()
+        .expect("run vitext health");
+    assert_eq!(down.status.code(), Some(1), "{down:?}");
+}
+
+#[test]
+fn request_frame_is_one_length_prefixed_analyze_request() {
+    let out = Command::new(BIN)
+        .args(["request-frame", "--id", "x7", "--stages", "segment"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/article_dump.txt"))
+        .output()
+        .expect("run vitext request-frame");
+    assert!(out.status.success(), "{out:?}");
+    let frame = out.stdout;
+    assert_eq!(frame[0], 0, "not compressed");
+    let len = u32::from_be_bytes(frame[1..5].try_into().expect("4 bytes")) as usize;
+    assert_eq!(len, frame.len() - 5);
+    let req = <AnalyzeRequest as prost::Message>::decode(&frame[5..]).expect("decodes");
+    let doc = req.document.expect("document");
+    assert_eq!(doc.id, "x7");
+    assert_eq!(doc.content, Some(Content::Text(ARTICLE.into())));
+    assert_eq!(req.stages, [proto::Stage::Segment as i32]);
+}

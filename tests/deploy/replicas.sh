@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Live check of deploy/ on loopback: three vitext replicas behind Debian's nginx configured by
+# deploy/nginx/nginx.conf, 3,000 Analyze calls through nginx (h2load), every one OK and every
+# replica serving some; a real Prometheus started with deploy/prometheus/ scrapes all three
+# and answers vitext series; the Python crawler example streams pages through nginx.
+# Needs: target/release/vitext, nginx, h2load (nghttp2-client), prometheus, and for the last
+# step a Python with examples/python/requirements.txt ($PYTHON). .ci/run installs them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${VITEXT_BIN:-target/release/vitext}
+PY=${PYTHON:-python3}
+CALLS=${CALLS:-3000}
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  for f in "$work"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done
+  exit 1
+}
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { # url seconds
+  for _ in $(seq $(( $2 * 10 ))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+metric() { # metrics-port selector: the sample's value, 0 when absent
+  curl -fsS "http://127.0.0.1:$1/metrics" | awk -v m="$2" 'index($0, m) == 1 {v = $2} END {print v + 0}'
+}
+
+echo "-- three replicas"
+grpc=() ; mport=()
+for i in 1 2 3; do
+  g=$(free_port); m=$(free_port)
+  grpc+=("$g"); mport+=("$m")
+  "$BIN" serve --addr "127.0.0.1:$g" --metrics-addr "127.0.0.1:$m" --worker-threads 1 \
+    --log-format text 2>"$work/replica-$i.log" &
+  pids+=($!)
+done
+for i in 0 1 2; do
+  for _ in $(seq 100); do "$BIN" health --addr "http://127.0.0.1:${grpc[$i]}" >/dev/null 2>&1 && break; sleep 0.1; done
+  "$BIN" health --addr "http://127.0.0.1:${grpc[$i]}" >/dev/null || fail "replica $((i + 1)) not SERVING"
+done
+
+echo "-- nginx with deploy/nginx/nginx.conf"
+lb=$(free_port)
+sed -E -e "s/server vitext-1:50051/server 127.0.0.1:${grpc[0]}/" \
+       -e "s/server vitext-2:50051/server 127.0.0.1:${grpc[1]}/" \
+       -e "s/server vitext-3:50051/server 127.0.0.1:${grpc[2]}/" \
+       -e "s/listen 8080 http2;/listen 127.0.0.1:$lb http2;/" \
+       -e "s|access_log /dev/stdout grpc;|access_log $work/access.log grpc;|" \
+       deploy/nginx/nginx.conf > "$work/nginx.conf"
+grep -q "127.0.0.1:${grpc[2]}" "$work/nginx.conf" || fail "nginx.conf rewrite"
+nginx -p "$work" -c "$work/nginx.conf" -g "pid $work/nginx.pid; error_log $work/nginx-error.log; daemon off;" &
+pids+=($!)
+for _ in $(seq 50); do "$BIN" health --addr "http://127.0.0.1:$lb" >/dev/null 2>&1 && break; sleep 0.1; done
+"$BIN" health --addr "http://127.0.0.1:$lb" >/dev/null || fail "no health answer through nginx"
+
+echo "-- $CALLS Analyze calls through nginx"
+article=../shared/seeds/000_d7fa9114eecc0247.txt
+[ -f "$article" ] || article=tests/fixtures/article_dump.txt
+"$BIN" request-frame "$article" > "$work/request.bin"
+# 24 calls in flight: below each replica's --max-in-flight (16 per worker thread), so nothing
+# is shed; overload is the business of tests/overload (issue 6), not of this check.
+h2load -n "$CALLS" -c 4 -m 6 -H 'content-type: application/grpc' -H 'te: trailers' \
+  -d "$work/request.bin" "http://127.0.0.1:$lb/vitext.v1.TextAnalyzer/Analyze" > "$work/h2load.log" 2>&1 \
+  || fail "h2load"
+grep -E "finished in|requests:|time for request" "$work/h2load.log"
+grep -q "requests: $CALLS total, $CALLS started, $CALLS done, $CALLS succeeded, 0 failed" "$work/h2load.log" \
+  || fail "not every call got an HTTP answer"
+# HTTP 200 is not gRPC OK: the replicas' own counters say how each call ended.
+total=0
+for i in 0 1 2; do
+  ok=$(metric "${mport[$i]}" 'vitext_requests_total{rpc="Analyze",code="OK"}')
+  all=$(curl -fsS "http://127.0.0.1:${mport[$i]}/metrics" | awk '/^vitext_requests_total\{rpc="Analyze"/ {s += $2} END {print s + 0}')
+  echo "replica $((i + 1)): $ok Analyze OK of $all"
+  [ "$ok" -gt 0 ] || fail "replica $((i + 1)) served no calls"
+  if [ "$ok" -ne "$all" ]; then
+    curl -fsS "http://127.0.0.1:${mport[$i]}/metrics" | grep '^vitext_requests_total' >&2
+    fail "replica $((i + 1)) answered $((all - ok)) calls with an error"
+  fi
+  total=$((total + ok))
+done
+[ "$total" -eq "$CALLS" ] || fail "$total calls OK, expected $CALLS"
+passed=$(grep -c 'POST /vitext.v1.TextAnalyzer/Analyze HTTP/2.0" 200 .* grpc_status=0 ' "$work/access.log" || true)
+[ "$passed" -eq "$CALLS" ] || fail "nginx logged $passed Analyze calls with grpc_status 0"
+
+echo "-- Prometheus with deploy/prometheus/"
+pp=$(free_port)
+mkdir -p "$work/prometheus"
+cp -r deploy/prometheus/rules "$work/prometheus/"
+sed -E -e "s/- vitext-1:9464/- 127.0.0.1:${mport[0]}/" \
+       -e "s/- vitext-2:9464/- 127.0.0.1:${mport[1]}/" \
+       -e "s/- vitext-3:9464/- 127.0.0.1:${mport[2]}/" \
+       deploy/prometheus/prometheus.yml > "$work/prometheus/prometheus.yml"
+prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/prometheus/data" \
+  --web.listen-address="127.0.0.1:$pp" > "$work/prometheus.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$pp/-/ready" 30 || fail "Prometheus not ready"
+query() { curl -fsS "http://127.0.0.1:$pp/api/v1/query" --data-urlencode "query=$1"; }
+scalar() { query "$1" | "$PY" -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else -1)'; }
+up=-1
+for _ in $(seq 60); do
+  up=$(scalar 'count(up{job="vitext"} == 1)')
+  [ "$up" -eq 3 ] && break
+  sleep 1
+done
+[ "$up" -eq 3 ] || fail "Prometheus sees $up replicas up, expected 3"
+series=$(query 'vitext_build_info' | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)["data"]["result"]))')
+[ "$series" -eq 3 ] || fail "vitext_build_info: $series series"
+scraped=$(scalar 'sum(vitext_requests_total{job="vitext",rpc="Analyze",code="OK"})')
+[ "$scraped" -eq "$CALLS" ] || fail "Prometheus counts $scraped OK Analyze calls"
+echo "Prometheus: 3 replicas up, vitext_build_info x$series, $scraped Analyze calls OK"
+
+if "$PY" -c 'import grpc_tools' 2>/dev/null; then
+  echo "-- Python crawler example through nginx"
+  PYTHON="$PY" examples/python/generate.sh >/dev/null
+  pages=../shared/seeds
+  [ -d "$pages" ] || pages=tests/fixtures
+  "$PY" examples/python/crawl_stream.py --addr "127.0.0.1:$lb" "$pages" --out "$work/answers.jsonl" \
+    || fail "crawl_stream.py exit $?"
+  "$PY" - "$pages" "$work/answers.jsonl" <<'PYEOF' || fail "crawler output"
+import json, pathlib, sys
+pages = sorted(p.relative_to(sys.argv[1]).as_posix() for p in pathlib.Path(sys.argv[1]).rglob("*") if p.is_file())
+answers = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert sorted(a["id"] for a in answers) == pages, "one answer per page"
+assert all("error" not in a and a.get("sentences") and a.get("text") for a in answers), "analysed"
+print(f"crawler: {len(answers)} pages answered, {sum(len(a.get('entities', [])) for a in answers)} entities")
+PYEOF
+else
+  echo "-- Python crawler example: skipped (grpcio-tools not installed for $PY)"
+fi
+echo "replica checks passed"
