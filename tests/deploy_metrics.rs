@@ -26,7 +26,11 @@ impl Drop for Served {
 fn get_metrics(port: u16) -> Option<String> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut body = String::new();
     s.read_to_string(&mut body).ok()?;
     body.starts_with("HTTP/1.1 200").then_some(body)
@@ -92,7 +96,10 @@ async fn dashboard_and_rules_use_only_exported_metrics() {
         if let Ok(c) = TextAnalyzerClient::connect(url.clone()).await {
             break c;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     // One good call and one refused one, so histograms and both codes exist.
@@ -131,7 +138,10 @@ async fn dashboard_and_rules_use_only_exported_metrics() {
             }
         }
     }
-    assert!(checked >= 10, "only {checked} metric names found in deploy/");
+    assert!(
+        checked >= 10,
+        "only {checked} metric names found in deploy/"
+    );
     assert!(
         missing.is_empty(),
         "not exported by the server:\n{}\n\n/metrics:\n{exposition}",
@@ -145,6 +155,9 @@ fn metric_names_skip_recording_rules_and_longer_identifiers() {
         + my_vitext_thing + vitext_request_duration_seconds_bucket"#;
     assert_eq!(
         metric_names(text, &["vitext_"]),
-        ["vitext_request_duration_seconds_bucket", "vitext_requests_total"]
+        [
+            "vitext_request_duration_seconds_bucket",
+            "vitext_requests_total"
+        ]
     );
 }

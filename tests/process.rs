@@ -300,7 +300,10 @@ async fn health_command_exits_0_when_serving_and_1_when_unreachable() {
 fn request_frame_is_one_length_prefixed_analyze_request() {
     let out = Command::new(BIN)
         .args(["request-frame", "--id", "x7", "--stages", "segment"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/article_dump.txt"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/article_dump.txt"
+        ))
         .output()
         .expect("run vitext request-frame");
     assert!(out.status.success(), "{out:?}");
