@@ -108,8 +108,6 @@ impl Scheduler {
         let (tx, rx) = oneshot::channel();
         let pipeline = self.pipeline.clone();
         self.pool.spawn(move || {
-            let _slot = slot;
-            let _in_flight = in_flight;
             if cancel.is_cancelled() {
                 return;
             }
@@ -131,6 +129,10 @@ impl Scheduler {
                 }
                 Err(e) => Err(convert::status_of(&e)),
             };
+            // The slot is free before the caller can see the answer: a client that sends its
+            // next article on receipt must not find the server still full.
+            drop(slot);
+            drop(in_flight);
             let _ = tx.send(reply);
         });
         let out = rx
