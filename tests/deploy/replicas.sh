@@ -2,7 +2,9 @@
 # Live check of deploy/ on loopback: three vitext replicas behind Debian's nginx configured by
 # deploy/nginx/nginx.conf, 3,000 Analyze calls through nginx (h2load), every one OK and every
 # replica serving some; a real Prometheus started with deploy/prometheus/ scrapes all three
-# and answers vitext series; the Python crawler example streams pages through nginx.
+# and answers vitext series; the Python crawler example streams pages through nginx. Then the
+# faults: SIGTERM to one replica under load (zero failed calls: it drains while nginx moves
+# new calls to the others), and kill -9 of another (reports the calls lost, checks recovery).
 # Needs: target/release/vitext, nginx, h2load (nghttp2-client), prometheus, and for the last
 # step a Python with examples/python/requirements.txt ($PYTHON). .ci/run installs them.
 set -euo pipefail
@@ -15,7 +17,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 fail() {
@@ -134,4 +136,53 @@ PYEOF
 else
   echo "-- Python crawler example: skipped (grpcio-tools not installed for $PY)"
 fi
+# Calls logged by nginx since line $1 of the access log: total and ended with grpc-status 0.
+logged_since() {
+  tail -n +"$(( $1 + 1 ))" "$work/access.log" | awk '
+    /POST \/vitext.v1.TextAnalyzer\/Analyze/ {n++; if ($0 ~ /" 200 .* grpc_status=0 /) ok++}
+    END {print n + 0, ok + 0}'
+}
+load_in_background() { # calls name; sets $loader (a child of this shell, so it can be waited for)
+  h2load -n "$1" -c 4 -m 6 -H 'content-type: application/grpc' -H 'te: trailers' \
+    -d "$work/request.bin" "http://127.0.0.1:$lb/vitext.v1.TextAnalyzer/Analyze" > "$work/h2load-$2.log" 2>&1 &
+  loader=$!
+}
+
+echo "-- drain: SIGTERM to replica 1 while $CALLS calls run through nginx"
+before=$(wc -l < "$work/access.log")
+load_in_background "$CALLS" drain
+sleep 1.5
+t0=$(date +%s%N)
+kill -TERM "${pids[0]}"
+wait "${pids[0]}" && drained=0 || drained=$?
+drain_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait "$loader" || fail "h2load during the drain"
+read -r n ok < <(logged_since "$before")
+grep -E "requests:" "$work/h2load-drain.log"
+echo "replica 1 exited with $drained after ${drain_ms} ms; nginx logged $n calls, $ok OK"
+[ "$drained" -eq 0 ] || fail "replica 1 exit status $drained after SIGTERM"
+grep -q "requests: $CALLS total, $CALLS started, $CALLS done, $CALLS succeeded, 0 failed" "$work/h2load-drain.log" \
+  || fail "calls failed while a replica drained"
+[ "$n" -eq "$CALLS" ] && [ "$ok" -eq "$CALLS" ] || fail "$ok of $CALLS calls OK while a replica drained"
+
+echo "-- replica 1 replaced (as an orchestrator would), on the same ports"
+"$BIN" serve --addr "127.0.0.1:${grpc[0]}" --metrics-addr "127.0.0.1:${mport[0]}" --worker-threads 1 \
+  --log-format text 2>>"$work/replica-1.log" &
+pids[0]=$!
+for _ in $(seq 100); do "$BIN" health --addr "http://127.0.0.1:${grpc[0]}" >/dev/null 2>&1 && break; sleep 0.1; done
+"$BIN" health --addr "http://127.0.0.1:${grpc[0]}" >/dev/null || fail "new replica 1 not SERVING"
+
+echo "-- kill -9 of replica 2 while $CALLS calls run through nginx"
+before=$(wc -l < "$work/access.log")
+load_in_background "$CALLS" kill
+sleep 1.5
+kill -KILL "${pids[1]}"
+wait "$loader" || true
+read -r n ok < <(logged_since "$before")
+lost=$(( CALLS - ok ))
+echo "kill -9: $lost of $CALLS calls failed (those in flight on the killed replica); $ok OK"
+bad_tail=$(tail -n 500 "$work/access.log" | grep -vc '" 200 .* grpc_status=0 ' || true)
+[ "$bad_tail" -eq 0 ] || fail "$bad_tail of the last 500 calls after kill -9 failed: no recovery"
+[ "$lost" -le 100 ] || fail "kill -9 lost $lost calls, more than one replica's in-flight work"
+"$BIN" health --addr "http://127.0.0.1:$lb" >/dev/null || fail "no health answer through nginx after kill -9"
 echo "replica checks passed"

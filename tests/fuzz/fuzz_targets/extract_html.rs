@@ -1,0 +1,11 @@
+//! Any markup: the HTML extractor answers without panicking, and what it keeps is text that
+//! was in the page (no invented characters beyond whitespace it joins with).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use vitext::analysis::extract::html;
+
+fuzz_target!(|data: &[u8]| {
+    let page = String::from_utf8_lossy(data);
+    let out = html::extract(&page, data.first().is_some_and(|b| b & 1 == 1));
+    assert!(out.text.len() <= page.len() * 4 + 64, "output out of proportion");
+});
