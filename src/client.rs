@@ -1,25 +1,107 @@
 //! `vitext client`: the crawler's path. JSON Lines documents on stdin go through AnalyzeStream;
 //! each answer is printed as one JSON line (the same shape as `vitext analyze --jsonl`).
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use tokio::io::AsyncBufReadExt;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::codec::CompressionEncoding;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use vitext::proto::text_analyzer_client::TextAnalyzerClient;
 use vitext::proto::{self, AnalyzeRequest, AnalyzeStreamRequest};
 
 use crate::input_line::InputLine;
 
-#[derive(clap::Args)]
-pub struct ClientArgs {
-    /// Server URL.
+/// Where the server is and how to reach it: TLS, client certificate, bearer token.
+#[derive(clap::Args, Clone)]
+pub struct ConnectArgs {
+    /// Server URL (https:// for TLS).
     #[arg(
         long,
         env = "VITEXT_CLIENT_ADDR",
         default_value = "http://127.0.0.1:50051"
     )]
-    addr: String,
+    pub addr: String,
+    /// PEM CA that signed the server's certificate (turns TLS on).
+    #[arg(long, env = "VITEXT_CLIENT_TLS_CA")]
+    tls_ca: Option<PathBuf>,
+    /// PEM client certificate for mutual TLS (with --tls-key).
+    #[arg(long, env = "VITEXT_CLIENT_TLS_CERT")]
+    tls_cert: Option<PathBuf>,
+    /// PEM key of --tls-cert.
+    #[arg(long, env = "VITEXT_CLIENT_TLS_KEY")]
+    tls_key: Option<PathBuf>,
+    /// Name the server's certificate must carry (default: the host of --addr).
+    #[arg(long)]
+    tls_domain: Option<String>,
+    /// Bearer token sent as "authorization: Bearer <token>" (prefer the environment variable:
+    /// arguments show in process lists).
+    #[arg(long, env = "VITEXT_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+}
+
+/// Adds the bearer token, if any, to every call.
+#[derive(Clone)]
+pub struct AddToken(Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>);
+
+impl tonic::service::Interceptor for AddToken {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(v) = &self.0 {
+            request.metadata_mut().insert("authorization", v.clone());
+        }
+        Ok(request)
+    }
+}
+
+impl ConnectArgs {
+    /// A connected channel and the interceptor that adds the token.
+    pub async fn connect(&self) -> Result<(Channel, AddToken), Box<dyn std::error::Error>> {
+        let mut endpoint = Endpoint::from_shared(self.addr.clone())?;
+        let tls_wanted =
+            self.tls_ca.is_some() || self.tls_cert.is_some() || self.addr.starts_with("https://");
+        if tls_wanted {
+            let mut tls = ClientTlsConfig::new();
+            if let Some(ca) = &self.tls_ca {
+                tls = tls.ca_certificate(Certificate::from_pem(read(ca)?));
+            }
+            match (&self.tls_cert, &self.tls_key) {
+                (Some(c), Some(k)) => tls = tls.identity(Identity::from_pem(read(c)?, read(k)?)),
+                (None, None) => {}
+                _ => return Err("--tls-cert and --tls-key go together".into()),
+            }
+            if let Some(d) = &self.tls_domain {
+                tls = tls.domain_name(d.clone());
+            }
+            endpoint = endpoint.tls_config(tls)?;
+        }
+        let channel = endpoint
+            .connect()
+            .await
+            .map_err(|e| format!("cannot connect to {}: {e}", self.addr))?;
+        let token = match &self.token {
+            Some(t) => Some(
+                format!("Bearer {}", t.trim())
+                    .parse()
+                    .map_err(|_| "the token must be printable ASCII")?,
+            ),
+            None => None,
+        };
+        Ok((channel, AddToken(token)))
+    }
+}
+
+fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[derive(clap::Args)]
+pub struct ClientArgs {
+    #[command(flatten)]
+    connect: ConnectArgs,
     /// Comma-separated stages: extract,segment,entities (default: by content type).
     #[arg(long, value_delimiter = ',')]
     stages: Vec<String>,
@@ -73,9 +155,8 @@ pub fn stage_list(names: &[String]) -> Result<Vec<i32>, String> {
 /// Returns how many articles came back with an error.
 async fn run(args: ClientArgs) -> Result<usize, Box<dyn std::error::Error>> {
     let stages = stage_list(&args.stages)?;
-    let mut client = TextAnalyzerClient::connect(args.addr.clone())
-        .await
-        .map_err(|e| format!("cannot connect to {}: {e}", args.addr))?
+    let (channel, token) = args.connect.connect().await?;
+    let mut client = TextAnalyzerClient::with_interceptor(channel, token)
         .max_decoding_message_size(args.max_message_bytes)
         .max_encoding_message_size(args.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip);

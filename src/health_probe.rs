@@ -3,20 +3,14 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use tonic::transport::Endpoint;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
 
 #[derive(clap::Args)]
 pub struct HealthArgs {
-    /// Server URL.
-    #[arg(
-        long,
-        env = "VITEXT_CLIENT_ADDR",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    addr: String,
+    #[command(flatten)]
+    connect: crate::client::ConnectArgs,
     /// Service to ask about ("" is the server as a whole).
     #[arg(long, default_value = "vitext.v1.TextAnalyzer")]
     service: String,
@@ -48,19 +42,22 @@ pub fn main(args: HealthArgs) -> ExitCode {
             ExitCode::FAILURE
         }
         Ok(Err(e)) => {
-            eprintln!("vitext health: {}: {e}", args.addr);
+            eprintln!("vitext health: {}: {e}", args.connect.addr);
             ExitCode::FAILURE
         }
         Err(_) => {
-            eprintln!("vitext health: {}: no answer within {timeout:?}", args.addr);
+            eprintln!(
+                "vitext health: {}: no answer within {timeout:?}",
+                args.connect.addr
+            );
             ExitCode::FAILURE
         }
     }
 }
 
 async fn check(args: &HealthArgs) -> Result<ServingStatus, Box<dyn std::error::Error>> {
-    let channel = Endpoint::from_shared(args.addr.clone())?.connect().await?;
-    let answer = HealthClient::new(channel)
+    let (channel, token) = args.connect.connect().await?;
+    let answer = HealthClient::with_interceptor(channel, token)
         .check(HealthCheckRequest {
             service: args.service.clone(),
         })

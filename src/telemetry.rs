@@ -19,6 +19,7 @@ pub mod names {
     pub const BUILD_INFO: &str = "vitext_build_info";
     pub const MODEL_INFO: &str = "vitext_model_info";
     pub const READY: &str = "vitext_ready";
+    pub const AUTH_FAILURES: &str = "vitext_auth_failures_total";
     /// The usual process metric name, so stock dashboards find it too.
     pub const RESIDENT_MEMORY: &str = "process_resident_memory_bytes";
 }
@@ -132,13 +133,23 @@ pub fn init_metrics(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error + 
         Unit::Bytes,
         "Resident set size of the process (Linux; sampled every 5 s)"
     );
+    describe_counter!(
+        names::AUTH_FAILURES,
+        "Calls refused with UNAUTHENTICATED (no or unknown bearer token)"
+    );
     describe_gauge!(
         names::READY,
         "1 while health reports SERVING, 0 while loading models or draining"
     );
     metrics::gauge!(names::BUILD_INFO, "version" => env!("CARGO_PKG_VERSION")).set(1.0);
     // Series exist from the first scrape, so rate() and alerts see a 0 rather than nothing.
-    for counter in [names::ARTICLES, names::BYTES, names::SHED, names::STREAMS] {
+    for counter in [
+        names::ARTICLES,
+        names::BYTES,
+        names::SHED,
+        names::STREAMS,
+        names::AUTH_FAILURES,
+    ] {
         metrics::counter!(counter).increment(0);
     }
     for gauge in [names::IN_FLIGHT, names::STREAMS_ACTIVE, names::READY] {

@@ -1,4 +1,5 @@
 //! The gRPC service around the analysis core: configuration, server, scheduling, conversions.
+pub mod access;
 pub mod analyzer;
 pub mod convert;
 pub mod scheduler;

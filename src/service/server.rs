@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tonic::codec::CompressionEncoding;
+use tonic::service::interceptor::InterceptedService;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
+use super::access::{self, AccessError};
 use super::analyzer::AnalyzerService;
 use super::scheduler::Scheduler;
 use crate::analysis::Pipeline;
@@ -63,6 +65,23 @@ pub struct Config {
     /// HTTP/2 keepalive ping interval in seconds.
     #[arg(long, env = "VITEXT_KEEPALIVE_SECONDS", default_value_t = 30)]
     pub keepalive_seconds: u64,
+    /// Plain-text gRPC health (grpc.health.v1 only) on its own address, for probes that cannot
+    /// speak TLS or carry a token ("off": health only on the main port).
+    #[arg(long, env = "VITEXT_HEALTH_ADDR", default_value = "off", value_parser = parse_metrics_addr)]
+    pub health_addr: MetricsAddr,
+    /// PEM certificate chain: serve TLS (with --tls-key).
+    #[arg(long, env = "VITEXT_TLS_CERT")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "VITEXT_TLS_KEY")]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// PEM CA: require client certificates it signed (mutual TLS).
+    #[arg(long, env = "VITEXT_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<std::path::PathBuf>,
+    /// File of accepted bearer tokens, one per line; VITEXT_AUTH_TOKENS (comma-separated) adds
+    /// more. With any token set, calls need "authorization: Bearer <token>" (health is open).
+    #[arg(long, env = "VITEXT_AUTH_TOKENS_FILE")]
+    pub auth_tokens_file: Option<std::path::PathBuf>,
 }
 
 /// Where /metrics listens, if anywhere.
@@ -114,6 +133,8 @@ pub enum ServeError {
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error("access control: {0}")]
+    Access(#[from] AccessError),
 }
 
 /// Binds, serves until `shutdown` resolves, then drains for at most `drain_seconds`.
@@ -127,7 +148,15 @@ pub async fn run(
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| ServeError::Bind(config.addr, e))?;
-    serve(config, listener, shutdown).await
+    let health_listener = match config.health_addr {
+        MetricsAddr(Some(addr)) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|e| ServeError::Bind(addr, e))?,
+        ),
+        MetricsAddr(None) => None,
+    };
+    serve_with_health(config, listener, health_listener, shutdown).await
 }
 
 /// Serves on an already bound listener (tests bind 127.0.0.1:0).
@@ -136,6 +165,22 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    serve_with_health(config, listener, None, shutdown).await
+}
+
+/// Serves the API on `listener` and, if given, plain health on `health_listener`.
+pub async fn serve_with_health(
+    config: Config,
+    listener: TcpListener,
+    health_listener: Option<TcpListener>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let tls = access::tls_config(
+        config.tls_cert.as_deref(),
+        config.tls_key.as_deref(),
+        config.tls_client_ca.as_deref(),
+    )?;
+    let auth = access::load_tokens(config.auth_tokens_file.as_deref())?;
     let local = listener.local_addr().ok();
     info!(
         ?config,
@@ -205,17 +250,40 @@ pub async fn serve(
         let _ = drain_tx.send(());
     });
 
-    let server = Server::builder()
+    let secured = tls.is_some();
+    let mut builder = Server::builder();
+    if let Some(tls) = tls {
+        builder = builder.tls_config(tls)?;
+    }
+    let gate = access::Gate::new(auth);
+    info!(
+        tls = secured,
+        mutual_tls = config.tls_client_ca.is_some(),
+        bearer_tokens = gate.is_closed(),
+        "access control"
+    );
+    let server = builder
         .http2_keepalive_interval(Some(Duration::from_secs(config.keepalive_seconds.max(1))))
         .http2_keepalive_timeout(Some(Duration::from_secs(20)))
         .max_connection_age(Duration::from_secs(
             config.max_connection_age_seconds.max(1),
         ))
         .max_connection_age_grace(Duration::from_secs(config.max_connection_age_grace_seconds))
-        .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
-        .add_service(service);
+        // Health is open on every port: balancers and probes carry no token.
+        .add_service(health_service.clone())
+        .add_service(InterceptedService::new(reflection_v1, gate.clone()))
+        .add_service(InterceptedService::new(reflection_v1alpha, gate.clone()))
+        .add_service(InterceptedService::new(service, gate));
+    // Plain health on its own port, for probes that cannot do TLS; it answers until the process
+    // exits, so NOT_SERVING is visible there during the drain.
+    let health_task = health_listener.map(|l| {
+        let incoming = TcpIncoming::from(l).with_nodelay(Some(true));
+        tokio::spawn(
+            Server::builder()
+                .add_service(health_service)
+                .serve_with_incoming(incoming),
+        )
+    });
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
     let serving =
         // Nagle off on every accepted socket (the builder's tcp_nodelay only reaches sockets it
@@ -232,6 +300,9 @@ pub async fn serve(
             let _ = signalled_rx.await;
             tokio::time::sleep(drain).await;
         } => warn!("drain grace period over; exiting with calls still open"),
+    }
+    if let Some(task) = health_task {
+        task.abort();
     }
     info!("stopped");
     Ok(())
