@@ -61,6 +61,23 @@ h2load -n "$n70" -c 8 -m 4 --rps "$per_client" "${H[@]}" --log-file "$work/r70.l
 r70=$(rate_of "$work/r70.txt")
 read -r p50 p90 p99 < <(percentiles "$work/r70.log")
 
+# Overload: open loop at 4x the measured maximum, ~5 s. The server's counters tell accepted
+# from shed; h2load's latencies cover both.
+ok_before=$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_requests_total\{rpc="Analyze",code="OK"\}/ {print $2 + 0}')
+shed_before=$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_shed_total/ {print $2 + 0}')
+over=$(awk -v r="$max" 'BEGIN {printf "%d", r * 4}')
+over_client=$(( over / 16 + 1 ))
+n4=$(( over_client * 16 * 5 ))
+h2load -n "$n4" -c 16 -m 8 --rps "$over_client" "${H[@]}" --log-file "$work/r400.log" "$URL" > "$work/r400.txt" 2>&1
+r400=$(rate_of "$work/r400.txt")
+read -r o50 o90 o99 < <(percentiles "$work/r400.log")
+ok_after=$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_requests_total\{rpc="Analyze",code="OK"\}/ {print $2 + 0}')
+shed_after=$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_shed_total/ {print $2 + 0}')
+over_secs=$(sed -nE 's/^finished in ([0-9.]+)(m?s),.*/\1 \2/p' "$work/r400.txt" | awk '{print ($2 == "ms") ? $1 / 1000 : $1}')
+over_ok=$(awk -v a="$ok_after" -v b="$ok_before" -v s="$over_secs" 'BEGIN {printf "%.0f", (a - b) / s}')
+over_shed=$(( ${shed_after%.*} - ${shed_before%.*} ))
+alive=$("$BIN" health --addr "http://127.0.0.1:$port" || true)
+
 # AnalyzeStream through the CLI client: the article 4,000 times on one stream.
 python3 - "$ARTICLE" 4000 > "$work/stream.jsonl" <<'PY'
 import json, sys
@@ -83,7 +100,9 @@ echo "ready after start: ${ready_ms} ms"
 printf '%-44s %10s %8s %8s %8s %8s\n' "run" "articles/s" "MB/s" "p50 ms" "p90 ms" "p99 ms"
 printf '%-44s %10s %8s %8s %8s %8s\n' "unary Analyze, closed loop (32 in flight)" "$max" "$(mbps "$max")" "$mp50" "$mp90" "$mp99"
 printf '%-44s %10s %8s %8s %8s %8s\n' "unary Analyze, open loop at 70% ($target/s)" "$r70" "$(mbps "$r70")" "$p50" "$p90" "$p99"
+printf '%-44s %10s %8s %8s %8s %8s\n' "unary Analyze, open loop at 400% ($over/s)" "$r400" "$(mbps "$r400")" "$o50" "$o90" "$o99"
 printf '%-44s %10s %8s %8s %8s %8s\n' "AnalyzeStream, vitext client ($answered)" "$stream_rate" "$(mbps "$stream_rate")" "-" "-" "-"
+echo "overload at 400%: accepted $over_ok articles/s, shed $over_shed calls (RESOURCE_EXHAUSTED), health after: $alive"
 echo "stream errors: $errors; Analyze outcomes: $(codes)"
 echo "server peak RSS: $(( rss_kb / 1024 )) MB"
-grep -E "requests:" "$work/max.txt" "$work/r70.txt" | sed 's|.*/||'
+grep -E "requests:" "$work/max.txt" "$work/r70.txt" "$work/r400.txt" | sed 's|.*/||'
