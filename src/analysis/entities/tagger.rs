@@ -842,6 +842,10 @@ impl Marginals {
             .map(|e| {
                 let best = e.iter().copied().max().unwrap_or(0);
                 log_z += f64::from(best) * scale;
+                if e.iter().all(|&x| x == best) {
+                    // Tokens far from any capital are not scored: every tag scores the same.
+                    return [1.0; N_TAGS];
+                }
                 e.map(|x| (f64::from(x - best) * scale).max(-CLAMP).exp())
             })
             .collect();

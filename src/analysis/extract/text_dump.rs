@@ -53,10 +53,12 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
         .lines()
         .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
         .collect();
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for l in &lines {
+    // Folded once per line: lowercasing Vietnamese goes through the Unicode tables.
+    let keys: Vec<String> = lines.iter().map(|l| fold(l)).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (l, k) in lines.iter().zip(&keys) {
         if !l.is_empty() {
-            *counts.entry(fold(l)).or_default() += 1;
+            *counts.entry(k.as_str()).or_default() += 1;
         }
     }
     let mut b = Builder::default();
@@ -72,7 +74,7 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
         if line.is_empty() {
             continue;
         }
-        let key = fold(line);
+        let key = keys[i].clone();
         let words = line.split_whitespace().count();
         let ends_sentence =
             line.ends_with(['.', '!', '?', '"', '”', ':', '…', ')']) && !line.ends_with(" |");
@@ -130,7 +132,7 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
             b.drop(BlockKind::Counter, line, "counter or number-only line");
             continue;
         }
-        if counts.get(&key).copied().unwrap_or(0) > 1 {
+        if counts.get(key.as_str()).copied().unwrap_or(0) > 1 {
             // After the body, a repeated line is a related article's headline; its teaser follows.
             teaser_next = body_seen;
             b.drop(BlockKind::Boilerplate, line, "duplicated on the page");
@@ -191,7 +193,12 @@ fn is_caption(key: &str) -> bool {
 }
 
 fn is_counter(line: &str) -> bool {
-    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    let letters = line
+        .chars()
+        .filter(|&c| {
+            crate::analysis::segment::tokenize::latin_letter(c).unwrap_or_else(|| c.is_alphabetic())
+        })
+        .count();
     let digits = line.chars().filter(|c| c.is_ascii_digit()).count();
     letters == 0 || (digits >= letters && line.len() < 80)
 }
