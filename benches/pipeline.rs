@@ -105,6 +105,36 @@ fn stages(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // Markup: the project's HTML fixture, and decoding raw bytes in a legacy charset.
+    let html = include_str!("../tests/fixtures/article.html");
+    let mut g = c.benchmark_group("html");
+    g.throughput(Throughput::Bytes(html.len() as u64));
+    g.measurement_time(Duration::from_secs(3));
+    g.bench_function("extract (html)", |b| {
+        b.iter(|| {
+            vitext::analysis::extract::html::extract(html, false)
+                .text
+                .len()
+        })
+    });
+    let (cp1258, _, _) = encoding_rs::WINDOWS_1258.encode(html);
+    g.bench_function("decode (windows-1258 bytes)", |b| {
+        b.iter(|| {
+            vitext::analysis::decode::decode(&cp1258, "text/html; charset=windows-1258")
+                .map(|d| d.text.len())
+                .unwrap_or(0)
+        })
+    });
+    g.bench_function("pipeline all stages (html)", |b| {
+        b.iter(|| {
+            pipeline
+                .analyze(Content::Html(html), &Options::default(), &Cancel::new())
+                .map(|a| a.entities.len())
+                .unwrap_or(0)
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, stages);

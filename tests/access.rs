@@ -1,5 +1,8 @@
 //! Access control on the real binary: TLS, mutual TLS, bearer tokens, the open health port,
 //! and logs that hold neither document text nor tokens.
+mod common;
+
+use common::free_port;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,11 +13,6 @@ use vitext::proto::text_analyzer_client::TextAnalyzerClient;
 use vitext::proto::{self, document::Content, AnalyzeRequest};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitext");
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
 
 /// A CA, a server certificate for localhost/127.0.0.1 and a client certificate, as PEM files.
 struct Pki {

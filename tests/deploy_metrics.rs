@@ -1,7 +1,10 @@
 //! Every metric the dashboard and the alert rules in deploy/ query is one the server really
 //! exports: a live `vitext serve` is asked for /metrics after a few calls.
+mod common;
+
+use common::{free_port, KillOnDrop};
 use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use vitext::proto::text_analyzer_client::TextAnalyzerClient;
@@ -9,19 +12,6 @@ use vitext::proto::{self, document::Content, AnalyzeRequest};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitext");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
-
-struct Served(Child);
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn get_metrics(port: u16) -> Option<String> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -80,7 +70,7 @@ fn deploy_files() -> Vec<std::path::PathBuf> {
 #[tokio::test]
 async fn dashboard_and_rules_use_only_exported_metrics() {
     let (grpc, metrics) = (free_port(), free_port());
-    let _served = Served(
+    let _served = KillOnDrop(
         Command::new(BIN)
             .args(["serve", "--addr", &format!("127.0.0.1:{grpc}")])
             .args(["--metrics-addr", &format!("127.0.0.1:{metrics}")])

@@ -1,5 +1,8 @@
 //! The real binary: `vitext serve` drains on SIGTERM; `vitext client` and `vitext analyze --jsonl`
 //! speak JSON Lines.
+mod common;
+
+use common::free_port;
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,11 +13,6 @@ use vitext::proto::{self, document::Content, AnalyzeRequest, AnalyzeStreamReques
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitext");
 const ARTICLE: &str = include_str!("fixtures/article_dump.txt");
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
 
 struct Served {
     child: Child,

@@ -20,6 +20,22 @@ struct Args {
 pub const ARTICLE_DUMP: &str = include_str!("../fixtures/article_dump.txt");
 pub const ARTICLE_HTML: &str = include_str!("../fixtures/article.html");
 
+/// A loopback port free right now (for servers started as separate processes).
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// A spawned `vitext` process, killed when dropped so a failing test leaves none behind.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The process-wide Prometheus exporter (a recorder can be installed once per process).
 pub fn metrics_addr() -> SocketAddr {
     static ADDR: OnceLock<SocketAddr> = OnceLock::new();
