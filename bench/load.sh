@@ -45,6 +45,8 @@ percentiles() {
     printf "%.2f %.2f %.2f\n", v[int(NR*0.50)+1]/1000, v[int(NR*0.90)+1]/1000, v[int(NR*0.99) < NR ? int(NR*0.99)+1 : NR]/1000}'
 }
 rate_of() { sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p' "$1"; }
+# A sample's value from the server's /metrics (0 when absent); $1 is a line-start regex.
+sample() { curl -fsS "http://127.0.0.1:$mport/metrics" | awk -v re="^$1" '$0 ~ re {v = $2} END {print v + 0}'; }
 codes() { curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_requests_total\{rpc="Analyze"/ {print}' | tr '\n' ' '; }
 
 h2load -n 1000 -c 4 -m 8 "${H[@]}" "$URL" > /dev/null 2>&1   # warm-up
@@ -63,16 +65,16 @@ read -r p50 p90 p99 < <(percentiles "$work/r70.log")
 
 # Overload: open loop at 4x the measured maximum, ~5 s. The server's counters tell accepted
 # from shed; h2load's latencies cover both.
-ok_before=$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_requests_total\{rpc="Analyze",code="OK"\}/ {print $2 + 0}')
-shed_before=$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_shed_total/ {print $2 + 0}')
+ok_before=$(sample 'vitext_requests_total\\{rpc="Analyze",code="OK"\\}')
+shed_before=$(sample 'vitext_shed_total')
 over=$(awk -v r="$max" 'BEGIN {printf "%d", r * 4}')
 over_client=$(( over / 16 + 1 ))
 n4=$(( over_client * 16 * 5 ))
 h2load -n "$n4" -c 16 -m 8 --rps "$over_client" "${H[@]}" --log-file "$work/r400.log" "$URL" > "$work/r400.txt" 2>&1
 r400=$(rate_of "$work/r400.txt")
 read -r o50 o90 o99 < <(percentiles "$work/r400.log")
-ok_after=$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_requests_total\{rpc="Analyze",code="OK"\}/ {print $2 + 0}')
-shed_after=$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^vitext_shed_total/ {print $2 + 0}')
+ok_after=$(sample 'vitext_requests_total\\{rpc="Analyze",code="OK"\\}')
+shed_after=$(sample 'vitext_shed_total')
 over_secs=$(sed -nE 's/^finished in ([0-9.]+)(m?s),.*/\1 \2/p' "$work/r400.txt" | awk '{print ($2 == "ms") ? $1 / 1000 : $1}')
 over_ok=$(awk -v a="$ok_after" -v b="$ok_before" -v s="$over_secs" 'BEGIN {printf "%.0f", (a - b) / s}')
 over_shed=$(( ${shed_after%.*} - ${shed_before%.*} ))

@@ -154,21 +154,28 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// `vitext serve` flags for TLS with the server certificate of `pki`, plus `extra`.
+fn tls_flags<'a>(pki: &'a Pki, extra: &[&'a str]) -> Vec<String> {
+    let mut flags = vec![
+        "--metrics-addr".to_string(),
+        "off".into(),
+        "--tls-cert".into(),
+        s(&pki.path("server.pem")).into(),
+        "--tls-key".into(),
+        s(&pki.path("server.key")).into(),
+    ];
+    flags.extend(extra.iter().map(|f| f.to_string()));
+    flags
+}
+
 #[tokio::test]
 async fn tls_serves_tls_clients_and_health_stays_plain_on_its_port() {
     let pki = Pki::new("tls");
     let health_port = free_port();
+    let health_addr = format!("127.0.0.1:{health_port}");
+    let flags = tls_flags(&pki, &["--health-addr", &health_addr]);
     let served = spawn(
-        &[
-            "--metrics-addr",
-            "off",
-            "--tls-cert",
-            s(&pki.path("server.pem")),
-            "--tls-key",
-            s(&pki.path("server.key")),
-            "--health-addr",
-            &format!("127.0.0.1:{health_port}"),
-        ],
+        &flags.iter().map(String::as_str).collect::<Vec<_>>(),
         &[],
         Stdio::inherit(),
     );
@@ -199,17 +206,10 @@ async fn tls_serves_tls_clients_and_health_stays_plain_on_its_port() {
 async fn mutual_tls_needs_a_certificate_from_the_clients_ca() {
     let pki = Pki::new("mtls");
     let stranger = Pki::new("stranger");
+    let ca_path = pki.path("ca.pem");
+    let flags = tls_flags(&pki, &["--tls-client-ca", s(&ca_path)]);
     let served = spawn(
-        &[
-            "--metrics-addr",
-            "off",
-            "--tls-cert",
-            s(&pki.path("server.pem")),
-            "--tls-key",
-            s(&pki.path("server.key")),
-            "--tls-client-ca",
-            s(&pki.path("ca.pem")),
-        ],
+        &flags.iter().map(String::as_str).collect::<Vec<_>>(),
         &[],
         Stdio::inherit(),
     );
