@@ -12,9 +12,20 @@ use super::{text_dump, vietnamese_timestamp, BlockKind, Builder, Extracted, Meta
 /// stack depth, so such input is reduced to its text instead of being parsed as a tree.
 const MAX_DEPTH: usize = 1500;
 
-const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "svg", "button",
-    "select", "template", "head", "menu", "dialog", "canvas", "object", "embed", "video", "audio",
+/// Never content.
+const JUNK_TAGS: &[&str] = &[
+    "script", "style", "noscript", "iframe", "svg", "button", "select", "template", "head",
+    "dialog", "canvas", "object", "embed", "video", "audio", "input", "textarea", "math",
+];
+
+/// Usually boilerplate, unless they hold most of the page (see `BOILERPLATE_MAX_SHARE`).
+const BOILERPLATE_TAGS: &[&str] = &["nav", "footer", "aside", "form", "menu", "header"];
+
+/// Elements that do not break a line of text.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt",
+    "u", "var", "img", "picture", "wbr", "del", "ins", "strike", "big", "nobr",
 ];
 
 const BLOCK_TAGS: &[&str] = &[
@@ -107,15 +118,15 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
         return b.finish(title, meta, include_removed);
     }
 
-    let blocks = collect_blocks(&doc);
-    let best = best_container(&doc, &blocks);
+    let page = Page::read(&doc);
+    let main = page.main_content();
     let title_key = fold(&title);
-    for blk in &blocks {
-        let inside = best.is_some_and(|c| blk.ancestors.contains(&c));
+    for blk in &page.blocks {
         let key = fold(&blk.text);
         if key.is_empty() || key == title_key {
             continue;
         }
+        let inside = main.iter().any(|c| blk.ancestors.contains(c));
         if !inside {
             b.drop(
                 BlockKind::Boilerplate,
@@ -124,7 +135,7 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
             );
         } else if blk.tag == "figcaption" || blk.tag == "caption" {
             b.drop(BlockKind::Caption, &blk.text, "caption");
-        } else if blk.link_chars * 2 > blk.text.chars().count() {
+        } else if blk.link_chars * 2 > blk.chars {
             b.drop(BlockKind::Related, &blk.text, "mostly links");
         } else {
             let kind = match blk.tag {
@@ -142,130 +153,255 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
 struct TextBlock {
     tag: &'static str,
     text: String,
+    /// Non-whitespace characters of `text`, and how many of them sit inside links.
+    chars: usize,
     link_chars: usize,
     /// The element holding the block and its ancestors, nearest first.
     ancestors: Vec<NodeId>,
 }
 
-/// Paragraph-like blocks in document order, skipping boilerplate subtrees. Iterative: no
-/// recursion on the tree depth.
-fn collect_blocks(doc: &Html) -> Vec<TextBlock> {
-    let mut out = Vec::new();
-    let mut stack: Vec<NodeRef<'_, Node>> = vec![doc.tree.root()];
-    // Loose text directly inside a container (e.g. <div>text<br>text</div>), merged per parent.
-    let mut loose: Option<(NodeId, String)> = None;
-    while let Some(node) = stack.pop() {
-        match node.value() {
-            Node::Element(el) => {
-                let name = el.name();
-                if SKIP_TAGS.contains(&name) || has_bad_class(el) {
-                    continue;
-                }
-                if let Some(tag) = BLOCK_TAGS.iter().find(|t| **t == name) {
-                    flush(&mut loose, doc, &mut out);
-                    let (text, link_chars) = block_text(node);
-                    if !text.is_empty() {
-                        out.push(TextBlock {
-                            tag,
-                            text,
-                            link_chars,
-                            ancestors: ancestors(node),
-                        });
-                    }
-                    continue;
-                }
-                if matches!(
-                    name,
-                    "br" | "div" | "section" | "article" | "table" | "ul" | "ol"
-                ) {
-                    flush(&mut loose, doc, &mut out);
-                }
-                for child in node.children().rev() {
-                    stack.push(child);
-                }
-            }
-            Node::Text(t) => {
-                let s = t.trim();
-                if s.is_empty() {
-                    continue;
-                }
-                let parent = node.parent().map(|p| p.id());
-                match (&mut loose, parent) {
-                    (Some((id, buf)), Some(p)) if *id == p => {
-                        buf.push(' ');
-                        buf.push_str(s);
-                    }
-                    (_, Some(p)) => {
-                        flush(&mut loose, doc, &mut out);
-                        loose = Some((p, s.to_string()));
-                    }
-                    _ => {}
-                }
-            }
-            _ => {
-                for child in node.children().rev() {
-                    stack.push(child);
-                }
-            }
-        }
-    }
-    flush(&mut loose, doc, &mut out);
-    out
+/// Text size of an element's subtree (junk subtrees left out).
+#[derive(Clone, Copy, Default)]
+struct Size {
+    chars: u32,
+    link_chars: u32,
 }
 
+/// The page as paragraph-like blocks plus the text size of every element.
+struct Page<'a> {
+    doc: &'a Html,
+    blocks: Vec<TextBlock>,
+    sizes: HashMap<NodeId, Size>,
+    total_chars: u32,
+}
+
+/// An element whose class or tag says boilerplate is dropped only when it holds less than this
+/// share of the page's text: themes put "sidebar" or "navbar" classes on <body> or on the
+/// wrapper of everything, and ASP.NET pages sit inside one <form>.
+const BOILERPLATE_MAX_SHARE: f64 = 0.5;
+
+impl<'a> Page<'a> {
+    fn read(doc: &'a Html) -> Self {
+        let sizes = subtree_sizes(doc);
+        let total_chars = sizes.get(&doc.tree.root().id()).map_or(0, |s| s.chars);
+        let mut page = Page {
+            doc,
+            blocks: Vec::new(),
+            sizes,
+            total_chars,
+        };
+        page.collect_blocks();
+        page
+    }
+
+    fn size(&self, id: NodeId) -> Size {
+        self.sizes.get(&id).copied().unwrap_or_default()
+    }
+
+    fn is_boilerplate(&self, node: NodeRef<'_, Node>, el: &scraper::node::Element) -> bool {
+        let name = el.name();
+        if name == "body" || name == "html" {
+            return false;
+        }
+        let structural = BOILERPLATE_TAGS.contains(&name);
+        if !structural && !has_bad_class(el) {
+            return false;
+        }
+        f64::from(self.size(node.id()).chars) < BOILERPLATE_MAX_SHARE * f64::from(self.total_chars)
+    }
+
+    /// Paragraph-like blocks in document order, skipping junk and boilerplate subtrees.
+    /// Iterative: no recursion on the tree depth.
+    fn collect_blocks(&mut self) {
+        let doc = self.doc;
+        let mut out = Vec::new();
+        let mut stack: Vec<NodeRef<'_, Node>> = vec![doc.tree.root()];
+        // Loose text directly inside a container (e.g. <div>text<br>text</div>), merged per parent.
+        let mut loose: Option<(NodeId, String)> = None;
+        while let Some(node) = stack.pop() {
+            match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if JUNK_TAGS.contains(&name) || self.is_boilerplate(node, el) {
+                        continue;
+                    }
+                    if let Some(tag) = BLOCK_TAGS.iter().find(|t| **t == name) {
+                        flush(&mut loose, doc, &mut out);
+                        let (text, chars, link_chars) = block_text(node);
+                        if chars > 0 {
+                            out.push(TextBlock {
+                                tag,
+                                text,
+                                chars,
+                                link_chars,
+                                ancestors: ancestors(node),
+                            });
+                        }
+                        continue;
+                    }
+                    if !INLINE_TAGS.contains(&name) {
+                        flush(&mut loose, doc, &mut out);
+                    }
+                    for child in node.children().rev() {
+                        stack.push(child);
+                    }
+                }
+                Node::Text(t) => {
+                    let s = t.trim();
+                    if s.is_empty() {
+                        continue;
+                    }
+                    // Loose text belongs to the nearest non-inline ancestor.
+                    let holder = node.ancestors().find(|a| {
+                        !matches!(a.value(), Node::Element(e) if INLINE_TAGS.contains(&e.name()))
+                    });
+                    let link = node.ancestors().take_while(|a| Some(a.id()) != holder.map(|h| h.id())).any(
+                        |a| matches!(a.value(), Node::Element(e) if e.name() == "a"),
+                    );
+                    let parent = holder.map(|p| p.id());
+                    match (&mut loose, parent) {
+                        (Some((id, buf)), Some(p)) if *id == p => {
+                            buf.push(' ');
+                            push_marked(buf, s, link);
+                        }
+                        (_, Some(p)) => {
+                            flush(&mut loose, doc, &mut out);
+                            let mut buf = String::new();
+                            push_marked(&mut buf, s, link);
+                            loose = Some((p, buf));
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {
+                    for child in node.children().rev() {
+                        stack.push(child);
+                    }
+                }
+            }
+        }
+        flush(&mut loose, doc, &mut out);
+        self.blocks = out;
+    }
+
+    /// The element(s) holding the main content: the best-scoring container, readability-style,
+    /// plus its siblings that score close to it.
+    fn main_content(&self) -> Vec<NodeId> {
+        let mut score: HashMap<NodeId, f64> = HashMap::new();
+        for b in &self.blocks {
+            if b.chars < 25 {
+                continue;
+            }
+            let value = (b.chars - b.link_chars.min(b.chars)) as f64
+                + if b.tag == "p" { 20.0 } else { 0.0 };
+            // ancestors[0] is the block element itself for tagged blocks; skip to its parent.
+            let start = usize::from(b.tag != "div");
+            for (k, id) in b.ancestors.iter().skip(start).take(3).enumerate() {
+                *score.entry(*id).or_default() += value / (1 << k) as f64;
+            }
+        }
+        let best = score
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(id, s)| (*id, *s));
+        let Some((best, top)) = best else {
+            return Vec::new();
+        };
+        let mut out = vec![best];
+        if let Some(parent) = self.doc.tree.get(best).and_then(|n| n.parent()) {
+            for sib in parent.children() {
+                if sib.id() != best && score.get(&sib.id()).is_some_and(|s| *s >= 0.2 * top) {
+                    out.push(sib.id());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Marks link text with a private-use character pair so `flush` can count it.
+fn push_marked(buf: &mut String, s: &str, link: bool) {
+    if link {
+        buf.push(LINK_OPEN);
+        buf.push_str(s);
+        buf.push(LINK_CLOSE);
+    } else {
+        buf.push_str(s);
+    }
+}
+
+const LINK_OPEN: char = '\u{E000}';
+const LINK_CLOSE: char = '\u{E001}';
+
 fn flush(loose: &mut Option<(NodeId, String)>, doc: &Html, out: &mut Vec<TextBlock>) {
-    if let Some((parent, text)) = loose.take() {
-        if let Some(node) = doc.tree.get(parent) {
-            let is_link = matches!(node.value(), Node::Element(e) if e.name() == "a");
-            let text = squash(&text);
-            let link_chars = if is_link { text.chars().count() } else { 0 };
-            let anc = if is_link {
-                ancestors(node)
-            } else {
-                std::iter::once(parent).chain(ancestors(node)).collect()
-            };
-            out.push(TextBlock {
-                tag: "div",
-                text,
-                link_chars,
-                ancestors: anc,
-            });
+    let Some((holder, marked)) = loose.take() else {
+        return;
+    };
+    let Some(node) = doc.tree.get(holder) else {
+        return;
+    };
+    let (mut chars, mut link_chars, mut in_link) = (0, 0, false);
+    let mut text = String::with_capacity(marked.len());
+    for c in marked.chars() {
+        match c {
+            LINK_OPEN => in_link = true,
+            LINK_CLOSE => in_link = false,
+            c => {
+                if !c.is_whitespace() {
+                    chars += 1;
+                    link_chars += usize::from(in_link);
+                }
+                text.push(c);
+            }
         }
     }
+    out.push(TextBlock {
+        tag: "div",
+        text: squash(&text),
+        chars,
+        link_chars,
+        ancestors: ancestors(node),
+    });
 }
 
 fn ancestors(node: NodeRef<'_, Node>) -> Vec<NodeId> {
-    node.ancestors().map(|a| a.id()).collect()
+    std::iter::once(node.id())
+        .chain(node.ancestors().map(|a| a.id()))
+        .collect()
 }
 
-/// Text of a block and how much of it sits inside links.
-fn block_text(node: NodeRef<'_, Node>) -> (String, usize) {
+/// Text of a block element, its non-whitespace characters and how many sit inside links.
+fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
     let mut text = String::new();
-    let mut link_chars = 0;
-    for d in node.descendants() {
-        if let Node::Text(t) = d.value() {
-            let skipped = d
-                .ancestors()
-                .take_while(|a| a.id() != node.id())
-                .any(|a| matches!(a.value(), Node::Element(e) if SKIP_TAGS.contains(&e.name())));
-            if skipped {
-                continue;
+    let (mut chars, mut link_chars) = (0, 0);
+    // Iterative walk that skips junk subtrees and tracks link depth.
+    let mut stack: Vec<(NodeRef<'_, Node>, bool)> =
+        node.children().rev().map(|c| (c, false)).collect();
+    while let Some((n, in_link)) = stack.pop() {
+        match n.value() {
+            Node::Text(t) => {
+                let c = t.chars().filter(|c| !c.is_whitespace()).count();
+                chars += c;
+                if in_link {
+                    link_chars += c;
+                }
+                text.push_str(t);
             }
-            let in_link = d
-                .ancestors()
-                .take_while(|a| a.id() != node.id())
-                .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
-            if in_link {
-                link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
+            Node::Element(e) => {
+                let name = e.name();
+                if JUNK_TAGS.contains(&name) {
+                    continue;
+                }
+                if name == "br" || !INLINE_TAGS.contains(&name) {
+                    text.push(' ');
+                }
+                let link = in_link || name == "a";
+                stack.extend(n.children().rev().map(|c| (c, link)));
             }
-            text.push_str(t);
-        } else if let Node::Element(e) = d.value() {
-            if e.name() == "br" {
-                text.push(' ');
-            }
+            _ => {}
         }
     }
-    (squash(&text), link_chars)
+    (squash(&text), chars, link_chars)
 }
 
 fn has_bad_class(el: &scraper::node::Element) -> bool {
@@ -286,28 +422,34 @@ fn has_bad_class(el: &scraper::node::Element) -> bool {
     BAD_CLASS.iter().any(|c| attrs.contains(c)) || attrs.contains("navigation")
 }
 
-/// The element whose paragraphs hold the most non-link text; a paragraph counts fully for its
-/// parent and half for its grandparent.
-fn best_container(doc: &Html, blocks: &[TextBlock]) -> Option<NodeId> {
-    let mut score: HashMap<NodeId, f64> = HashMap::new();
-    for b in blocks {
-        let chars = b.text.chars().count();
-        if chars < 25 {
-            continue;
-        }
-        let value =
-            (chars - b.link_chars.min(chars)) as f64 + if b.tag == "p" { 20.0 } else { 0.0 };
-        // ancestors[0] is the block element itself for tagged blocks; skip to its parent.
-        let start = usize::from(b.tag != "div");
-        for (k, id) in b.ancestors.iter().skip(start).take(3).enumerate() {
-            *score.entry(*id).or_default() += value / (1 << k) as f64;
+/// Non-whitespace characters of every element's subtree, junk subtrees left out.
+fn subtree_sizes(doc: &Html) -> HashMap<NodeId, Size> {
+    let order: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
+    let mut sizes: HashMap<NodeId, Size> = HashMap::with_capacity(order.len());
+    for node in order.iter().rev() {
+        let own = match node.value() {
+            Node::Text(t) => Size {
+                chars: t.chars().filter(|c| !c.is_whitespace()).count() as u32,
+                link_chars: 0,
+            },
+            Node::Element(e) if JUNK_TAGS.contains(&e.name()) => continue,
+            Node::Element(e) => {
+                let mut s = sizes.get(&node.id()).copied().unwrap_or_default();
+                if e.name() == "a" {
+                    s.link_chars = s.chars;
+                }
+                sizes.insert(node.id(), s);
+                s
+            }
+            _ => sizes.get(&node.id()).copied().unwrap_or_default(),
+        };
+        if let Some(p) = node.parent() {
+            let e = sizes.entry(p.id()).or_default();
+            e.chars += own.chars;
+            e.link_chars += own.link_chars;
         }
     }
-    let _ = doc;
-    score
-        .into_iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(id, _)| id)
+    sizes
 }
 
 #[derive(Default)]
