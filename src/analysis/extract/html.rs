@@ -14,12 +14,14 @@ const MAX_DEPTH: usize = 1500;
 
 /// Never content.
 const JUNK_TAGS: &[&str] = &[
-    "script", "style", "noscript", "iframe", "svg", "button", "select", "template", "head",
+    "script", "style", "iframe", "svg", "button", "select", "template", "head",
     "dialog", "canvas", "object", "embed", "video", "audio", "input", "textarea", "math",
 ];
 
 /// Usually boilerplate, unless they hold most of the page (see `BOILERPLATE_MAX_SHARE`).
-const BOILERPLATE_TAGS: &[&str] = &["nav", "footer", "aside", "form", "menu", "header"];
+const BOILERPLATE_TAGS: &[&str] = &[
+    "nav", "footer", "aside", "form", "menu", "header", "noscript",
+];
 
 /// Elements that do not break a line of text.
 const INLINE_TAGS: &[&str] = &[
@@ -70,7 +72,6 @@ const BAD_CLASS: &[&str] = &[
     "subscribe",
     "popup",
     "modal",
-    "widget",
     "tags",
     "pagination",
     "author-box",
@@ -90,7 +91,7 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
         x.metadata.language.get_or_insert_with(|| "vi".to_string());
         return x;
     }
-    let doc = Html::parse_document(html);
+    let doc = parse(html);
     let mut meta = read_metadata(&doc);
     let json_ld = read_json_ld(&doc);
     if meta.author.is_none() {
@@ -126,7 +127,8 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
         if key.is_empty() || key == title_key {
             continue;
         }
-        let inside = main.iter().any(|c| blk.ancestors.contains(c));
+        // No container scored (a page of short lines): nothing tells content from chrome.
+        let inside = main.is_empty() || main.iter().any(|c| blk.ancestors.contains(c));
         if !inside {
             b.drop(
                 BlockKind::Boilerplate,
@@ -148,6 +150,21 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
         }
     }
     b.finish(title, meta, include_removed)
+}
+
+/// html5ever with scripting off: <noscript> content becomes elements, not raw text. Forums
+/// (Discourse) serve their whole crawler view inside <noscript>.
+fn parse(html: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+        .one(html)
 }
 
 struct TextBlock {
@@ -284,38 +301,31 @@ impl<'a> Page<'a> {
         self.blocks = out;
     }
 
-    /// The element(s) holding the main content: the best-scoring container, readability-style,
-    /// plus its siblings that score close to it.
+    /// The element holding the main content: the one whose text is most content-like and least
+    /// chrome-like. A block of sentence-length text with few links counts for its element and
+    /// every ancestor; link text and short fragments count against them. The best subtree is
+    /// the article body on a news page and the whole list on a page of many small cards.
     fn main_content(&self) -> Vec<NodeId> {
+        let alpha: f64 = std::env::var("VX_ALPHA").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+        let min_good: usize = std::env::var("VX_MINGOOD").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
         let mut score: HashMap<NodeId, f64> = HashMap::new();
         for b in &self.blocks {
-            if b.chars < 25 {
-                continue;
-            }
-            let value = (b.chars - b.link_chars.min(b.chars)) as f64
-                + if b.tag == "p" { 20.0 } else { 0.0 };
-            // ancestors[0] is the block element itself for tagged blocks; skip to its parent.
-            let start = usize::from(b.tag != "div");
-            for (k, id) in b.ancestors.iter().skip(start).take(3).enumerate() {
-                *score.entry(*id).or_default() += value / (1 << k) as f64;
+            let plain = b.chars - b.link_chars.min(b.chars);
+            let value = if b.chars >= min_good && b.link_chars * 10 < b.chars * 3 {
+                plain as f64 - alpha * b.link_chars as f64
+            } else {
+                -alpha * b.chars as f64
+            };
+            for id in &b.ancestors {
+                *score.entry(*id).or_default() += value;
             }
         }
-        let best = score
+        score
             .iter()
+            .filter(|(_, s)| **s > 0.0)
             .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(id, s)| (*id, *s));
-        let Some((best, top)) = best else {
-            return Vec::new();
-        };
-        let mut out = vec![best];
-        if let Some(parent) = self.doc.tree.get(best).and_then(|n| n.parent()) {
-            for sib in parent.children() {
-                if sib.id() != best && score.get(&sib.id()).is_some_and(|s| *s >= 0.2 * top) {
-                    out.push(sib.id());
-                }
-            }
-        }
-        out
+            .map(|(id, _)| vec![*id])
+            .unwrap_or_default()
     }
 }
 
