@@ -50,39 +50,26 @@ const BLOCK_TAGS: &[&str] = &[
     "address",
 ];
 
-/// Substrings of class/id that mark boilerplate containers.
-const BAD_CLASS: &[&str] = &[
-    "comment",
-    "share",
-    "social",
-    "related",
-    "sidebar",
-    "menu",
-    "navbar",
-    "breadcrumb",
-    "footer",
-    "header",
-    "cookie",
-    "banner",
-    "advert",
-    "ads-",
-    "-ads",
-    "promo",
-    "newsletter",
-    "subscribe",
-    "popup",
-    "modal",
-    "tags",
-    "pagination",
-    "author-box",
-    "recommend",
-    "most-read",
-    "tin-lien-quan",
-    "lienquan",
-    "relate",
-    "box-tin",
-    "signup",
-    "login",
+/// Words of class/id/role values that mark boilerplate containers. A value is split into
+/// words at '-', '_', spaces and camelCase humps, and a pattern must match whole words
+/// ("is-promoted" is not "promo", "elementor-widget-text" is not a widget).
+const BAD_CLASS_WORDS: &[&str] = &[
+    "comment", "comments", "commentlist", "comment-list", "share", "sharing", "sharebar",
+    "share-buttons", "social", "socials", "social-links", "related", "related-posts",
+    "relatedposts", "related-articles", "sidebar", "side-bar", "menu", "navbar", "nav",
+    "navigation", "breadcrumb", "breadcrumbs", "footer", "cookie", "cookies", "consent",
+    "banner", "advert", "advertisement", "ad", "ads", "adsense", "sponsored", "promo",
+    "newsletter", "subscribe", "subscription", "popup", "modal", "tags", "tag-list",
+    "tag-cloud", "pagination", "pager", "author-box", "recommend", "recommended",
+    "most-read", "most-popular", "mostread", "trending", "tin-lien-quan", "lienquan",
+    "tinlienquan", "box-tin", "signup", "sign-up", "login", "disqus", "outbrain", "taboola",
+    "skip-link", "screen-reader-text", "sr-only", "visually-hidden", "print-only",
+];
+
+/// Words that mark the article itself; they override the boilerplate words on one element
+/// ("article-comments" excepted: the comment words still win there).
+const GOOD_CLASS_WORDS: &[&str] = &[
+    "article", "content", "main", "post", "entry", "story", "body", "text", "prose",
 ];
 
 pub fn extract(html: &str, include_removed: bool) -> Extracted {
@@ -119,7 +106,7 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
         return b.finish(title, meta, include_removed);
     }
 
-    let page = Page::read(&doc);
+    let page = Page::read(&doc, include_removed);
     let main = page.main_content();
     let title_key = fold(&title);
     for blk in &page.blocks {
@@ -128,6 +115,10 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
             continue;
         }
         // No container scored (a page of short lines): nothing tells content from chrome.
+        if let Some(reason) = blk.dropped {
+            b.drop(BlockKind::Boilerplate, &blk.text, reason);
+            continue;
+        }
         let inside = main.is_empty() || main.iter().any(|c| blk.ancestors.contains(c));
         if !inside {
             b.drop(
@@ -175,6 +166,9 @@ struct TextBlock {
     link_chars: usize,
     /// The element holding the block and its ancestors, nearest first.
     ancestors: Vec<NodeId>,
+    /// Set when the block is a whole subtree dropped for its tag or class (kept for
+    /// `include_removed` only).
+    dropped: Option<&'static str>,
 }
 
 /// Text size of an element's subtree (junk subtrees left out).
@@ -198,7 +192,7 @@ struct Page<'a> {
 const BOILERPLATE_MAX_SHARE: f64 = 0.5;
 
 impl<'a> Page<'a> {
-    fn read(doc: &'a Html) -> Self {
+    fn read(doc: &'a Html, report_dropped: bool) -> Self {
         let sizes = subtree_sizes(doc);
         let total_chars = sizes.get(&doc.tree.root().id()).map_or(0, |s| s.chars);
         let mut page = Page {
@@ -207,7 +201,7 @@ impl<'a> Page<'a> {
             sizes,
             total_chars,
         };
-        page.collect_blocks();
+        page.collect_blocks(report_dropped);
         page
     }
 
@@ -215,21 +209,35 @@ impl<'a> Page<'a> {
         self.sizes.get(&id).copied().unwrap_or_default()
     }
 
-    fn is_boilerplate(&self, node: NodeRef<'_, Node>, el: &scraper::node::Element) -> bool {
+    /// Why the element is boilerplate, if it is.
+    fn boilerplate(
+        &self,
+        node: NodeRef<'_, Node>,
+        el: &scraper::node::Element,
+    ) -> Option<&'static str> {
         let name = el.name();
         if name == "body" || name == "html" {
-            return false;
+            return None;
         }
-        let structural = BOILERPLATE_TAGS.contains(&name);
-        if !structural && !has_bad_class(el) {
-            return false;
-        }
-        f64::from(self.size(node.id()).chars) < BOILERPLATE_MAX_SHARE * f64::from(self.total_chars)
+        // An article's own <header> holds its title and standfirst.
+        let article_header = name == "header"
+            && node.ancestors().any(
+                |a| matches!(a.value(), Node::Element(e) if e.name() == "article" || e.name() == "main"),
+            );
+        let reason = if BOILERPLATE_TAGS.contains(&name) && !article_header {
+            "boilerplate tag"
+        } else if has_bad_class(el) {
+            "boilerplate class"
+        } else {
+            return None;
+        };
+        let share = f64::from(self.size(node.id()).chars) / f64::from(self.total_chars.max(1));
+        (share < BOILERPLATE_MAX_SHARE).then_some(reason)
     }
 
     /// Paragraph-like blocks in document order, skipping junk and boilerplate subtrees.
     /// Iterative: no recursion on the tree depth.
-    fn collect_blocks(&mut self) {
+    fn collect_blocks(&mut self, report_dropped: bool) {
         let doc = self.doc;
         let mut out = Vec::new();
         let mut stack: Vec<NodeRef<'_, Node>> = vec![doc.tree.root()];
@@ -239,7 +247,22 @@ impl<'a> Page<'a> {
             match node.value() {
                 Node::Element(el) => {
                     let name = el.name();
-                    if JUNK_TAGS.contains(&name) || self.is_boilerplate(node, el) {
+                    if JUNK_TAGS.contains(&name) {
+                        continue;
+                    }
+                    if let Some(reason) = self.boilerplate(node, el) {
+                        if report_dropped {
+                            flush(&mut loose, doc, &mut out);
+                            let (text, chars, link_chars) = block_text(node);
+                            out.push(TextBlock {
+                                tag: "div",
+                                text,
+                                chars,
+                                link_chars,
+                                ancestors: Vec::new(),
+                                dropped: Some(reason),
+                            });
+                        }
                         continue;
                     }
                     if let Some(tag) = BLOCK_TAGS.iter().find(|t| **t == name) {
@@ -252,6 +275,7 @@ impl<'a> Page<'a> {
                                 chars,
                                 link_chars,
                                 ancestors: ancestors(node),
+                                dropped: None,
                             });
                         }
                         continue;
@@ -306,10 +330,10 @@ impl<'a> Page<'a> {
     /// every ancestor; link text and short fragments count against them. The best subtree is
     /// the article body on a news page and the whole list on a page of many small cards.
     fn main_content(&self) -> Vec<NodeId> {
-        let alpha: f64 = std::env::var("VX_ALPHA").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+        let alpha: f64 = std::env::var("VX_ALPHA").ok().and_then(|v| v.parse().ok()).unwrap_or(0.5);
         let min_good: usize = std::env::var("VX_MINGOOD").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
         let mut score: HashMap<NodeId, f64> = HashMap::new();
-        for b in &self.blocks {
+        for b in self.blocks.iter().filter(|b| b.dropped.is_none()) {
             let plain = b.chars - b.link_chars.min(b.chars);
             let value = if b.chars >= min_good && b.link_chars * 10 < b.chars * 3 {
                 plain as f64 - alpha * b.link_chars as f64
@@ -371,6 +395,7 @@ fn flush(loose: &mut Option<(NodeId, String)>, doc: &Html, out: &mut Vec<TextBlo
         chars,
         link_chars,
         ancestors: ancestors(node),
+        dropped: None,
     });
 }
 
@@ -415,21 +440,45 @@ fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
 }
 
 fn has_bad_class(el: &scraper::node::Element) -> bool {
-    let mut attrs = String::new();
+    let mut words = String::from("-");
     for name in ["class", "id", "role"] {
         if let Some(v) = el.attr(name) {
-            attrs.push_str(&v.to_ascii_lowercase());
-            attrs.push(' ');
+            push_words(&mut words, v);
         }
     }
-    if attrs.is_empty()
-        || attrs.contains("article")
-        || attrs.contains("content")
-        || attrs.contains("main")
-    {
-        return attrs.contains("navigation") || attrs.contains("complementary");
+    if words.len() == 1 {
+        return false;
     }
-    BAD_CLASS.iter().any(|c| attrs.contains(c)) || attrs.contains("navigation")
+    let has = |w: &str| {
+        words
+            .match_indices(w)
+            .any(|(i, _)| words.as_bytes()[i - 1] == b'-' && words.as_bytes().get(i + w.len()) == Some(&b'-'))
+    };
+    let comment = has("comment") || has("comments");
+    if !comment && GOOD_CLASS_WORDS.iter().any(|w| has(w)) {
+        return false;
+    }
+    BAD_CLASS_WORDS.iter().any(|w| has(w))
+}
+
+/// Appends the words of an attribute value to `out`, lowercase, each followed by '-'.
+fn push_words(out: &mut String, value: &str) {
+    let mut prev_lower = false;
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && prev_lower {
+                out.push('-');
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+            prev_lower = false;
+        }
+    }
+    if !out.ends_with('-') {
+        out.push('-');
+    }
 }
 
 /// Non-whitespace characters of every element's subtree, junk subtrees left out.
