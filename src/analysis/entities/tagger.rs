@@ -204,10 +204,13 @@ impl DocContext {
         for (s, tags) in sentences.iter().zip(first_tags) {
             for (i, (&tag, run)) in tags.iter().zip(&s.run).enumerate() {
                 if let Some((start, end)) = *run {
-                    ctx.by_key.entry(s.keys[i]).or_default()[label_slot(tag)] += 1;
+                    // Saturating: a document may repeat one name more than u16::MAX times.
+                    let n = &mut ctx.by_key.entry(s.keys[i]).or_default()[label_slot(tag)];
+                    *n = n.saturating_add(1);
                     if i == start {
                         let h = s.run_hash(start, end);
-                        ctx.by_run.entry(h).or_default()[label_slot(tag)] += 1;
+                        let n = &mut ctx.by_run.entry(h).or_default()[label_slot(tag)];
+                        *n = n.saturating_add(1);
                     }
                 }
             }

@@ -14,8 +14,8 @@ const MAX_DEPTH: usize = 1500;
 
 /// Never content.
 const JUNK_TAGS: &[&str] = &[
-    "script", "style", "iframe", "svg", "button", "select", "template", "head",
-    "dialog", "canvas", "object", "embed", "video", "audio", "input", "textarea", "math",
+    "script", "style", "iframe", "svg", "button", "select", "template", "head", "dialog", "canvas",
+    "object", "embed", "video", "audio", "input", "textarea", "math",
 ];
 
 /// Usually boilerplate, unless they hold most of the page (see `BOILERPLATE_MAX_SHARE`).
@@ -26,8 +26,8 @@ const BOILERPLATE_TAGS: &[&str] = &[
 /// Elements that do not break a line of text.
 const INLINE_TAGS: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
-    "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt",
-    "u", "var", "img", "picture", "wbr", "del", "ins", "strike", "big", "nobr",
+    "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u",
+    "var", "img", "picture", "wbr", "del", "ins", "strike", "big", "nobr",
 ];
 
 const BLOCK_TAGS: &[&str] = &[
@@ -54,16 +54,73 @@ const BLOCK_TAGS: &[&str] = &[
 /// words at '-', '_', spaces and camelCase humps, and a pattern must match whole words
 /// ("is-promoted" is not "promo", "elementor-widget-text" is not a widget).
 const BAD_CLASS_WORDS: &[&str] = &[
-    "comment", "comments", "commentlist", "comment-list", "share", "sharing", "sharebar",
-    "share-buttons", "social", "socials", "social-links", "related", "related-posts",
-    "relatedposts", "related-articles", "sidebar", "side-bar", "menu", "navbar", "nav",
-    "navigation", "breadcrumb", "breadcrumbs", "footer", "cookie", "cookies", "consent",
-    "banner", "advert", "advertisement", "ad", "ads", "adsense", "sponsored", "promo",
-    "newsletter", "subscribe", "subscription", "popup", "modal", "tags", "tag-list",
-    "tag-cloud", "pagination", "pager", "author-box", "recommend", "recommended",
-    "most-read", "most-popular", "mostread", "trending", "tin-lien-quan", "lienquan",
-    "tinlienquan", "box-tin", "signup", "sign-up", "login", "disqus", "outbrain", "taboola",
-    "skip-link", "screen-reader-text", "sr-only", "visually-hidden", "print-only",
+    "comment",
+    "comments",
+    "commentlist",
+    "comment-list",
+    "share",
+    "sharing",
+    "sharebar",
+    "share-buttons",
+    "social",
+    "socials",
+    "social-links",
+    "related",
+    "related-posts",
+    "relatedposts",
+    "related-articles",
+    "sidebar",
+    "side-bar",
+    "menu",
+    "navbar",
+    "nav",
+    "navigation",
+    "breadcrumb",
+    "breadcrumbs",
+    "footer",
+    "cookie",
+    "cookies",
+    "consent",
+    "banner",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "adsense",
+    "sponsored",
+    "promo",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "popup",
+    "modal",
+    "tags",
+    "tag-list",
+    "tag-cloud",
+    "pagination",
+    "pager",
+    "author-box",
+    "recommend",
+    "recommended",
+    "most-read",
+    "most-popular",
+    "mostread",
+    "trending",
+    "tin-lien-quan",
+    "lienquan",
+    "tinlienquan",
+    "box-tin",
+    "signup",
+    "sign-up",
+    "login",
+    "disqus",
+    "outbrain",
+    "taboola",
+    "skip-link",
+    "screen-reader-text",
+    "sr-only",
+    "visually-hidden",
+    "print-only",
 ];
 
 /// Words that mark the article itself; they override the boilerplate words on one element
@@ -96,9 +153,8 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
         .unwrap_or_default();
 
     let mut b = Builder::default();
-    if !title.is_empty() {
-        b.keep(BlockKind::Title, &title);
-    }
+    // The title goes in `title` only: on HTML pages the body text is what readers and the
+    // WCXB gold call the main content (the headline is repeated in the text of 1 page in 3).
     if let Some(body) = json_ld.body.filter(|b| b.chars().count() > 200) {
         for para in body.split('\n') {
             b.keep(BlockKind::Body, para);
@@ -107,19 +163,19 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
     }
 
     let page = Page::read(&doc, include_removed);
-    let main = page.main_content();
+    let (main, layout) = page.main_content();
     let title_key = fold(&title);
     for blk in &page.blocks {
         let key = fold(&blk.text);
         if key.is_empty() || key == title_key {
             continue;
         }
-        // No container scored (a page of short lines): nothing tells content from chrome.
         if let Some(reason) = blk.dropped {
             b.drop(BlockKind::Boilerplate, &blk.text, reason);
             continue;
         }
-        let inside = main.is_empty() || main.iter().any(|c| blk.ancestors.contains(c));
+        let inside = (layout == Layout::Page && main.is_empty())
+            || main.iter().any(|c| blk.ancestors.contains(c));
         if !inside {
             b.drop(
                 BlockKind::Boilerplate,
@@ -128,7 +184,7 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
             );
         } else if blk.tag == "figcaption" || blk.tag == "caption" {
             b.drop(BlockKind::Caption, &blk.text, "caption");
-        } else if blk.link_chars * 2 > blk.chars {
+        } else if layout == Layout::Article && blk.link_chars * 2 > blk.chars {
             b.drop(BlockKind::Related, &blk.text, "mostly links");
         } else {
             let kind = match blk.tag {
@@ -296,9 +352,10 @@ impl<'a> Page<'a> {
                     let holder = node.ancestors().find(|a| {
                         !matches!(a.value(), Node::Element(e) if INLINE_TAGS.contains(&e.name()))
                     });
-                    let link = node.ancestors().take_while(|a| Some(a.id()) != holder.map(|h| h.id())).any(
-                        |a| matches!(a.value(), Node::Element(e) if e.name() == "a"),
-                    );
+                    let link = node
+                        .ancestors()
+                        .take_while(|a| Some(a.id()) != holder.map(|h| h.id()))
+                        .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
                     let parent = holder.map(|p| p.id());
                     match (&mut loose, parent) {
                         (Some((id, buf)), Some(p)) if *id == p => {
@@ -329,28 +386,79 @@ impl<'a> Page<'a> {
     /// chrome-like. A block of sentence-length text with few links counts for its element and
     /// every ancestor; link text and short fragments count against them. The best subtree is
     /// the article body on a news page and the whole list on a page of many small cards.
-    fn main_content(&self) -> Vec<NodeId> {
-        let alpha: f64 = std::env::var("VX_ALPHA").ok().and_then(|v| v.parse().ok()).unwrap_or(0.5);
-        let min_good: usize = std::env::var("VX_MINGOOD").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
+    fn main_content(&self) -> (Vec<NodeId>, Layout) {
+        let prose_like =
+            |b: &TextBlock| b.chars >= MIN_PROSE_CHARS && b.link_chars * 10 < b.chars * 3;
+        let article = self.best_subtree(|b| {
+            if prose_like(b) {
+                (b.chars - b.link_chars) as f64 - CHROME_WEIGHT * b.link_chars as f64
+            } else {
+                -CHROME_WEIGHT * b.chars as f64
+            }
+        });
+        let prose: usize = article.map_or(0, |id| {
+            self.blocks
+                .iter()
+                .filter(|b| b.dropped.is_none() && prose_like(b) && b.ancestors.contains(&id))
+                .map(|b| b.chars)
+                .sum()
+        });
+        if prose >= MIN_ARTICLE_CHARS {
+            (article.into_iter().collect(), Layout::Article)
+        } else {
+            // Too little prose for an article: a listing, a shop or a forum page, where the
+            // lists and links are the content. Keep all but the boilerplate, inside the page's
+            // <main> when it marks one.
+            (self.landmark_main().into_iter().collect(), Layout::Page)
+        }
+    }
+
+    /// The page's own <main> (or role="main") element, if it holds a fair share of the text.
+    fn landmark_main(&self) -> Option<NodeId> {
+        let min = 0.25 * f64::from(self.total_chars);
+        self.doc
+            .tree
+            .root()
+            .descendants()
+            .filter(|n| {
+                matches!(n.value(), Node::Element(e)
+                    if e.name() == "main" || e.attr("role") == Some("main"))
+            })
+            .map(|n| n.id())
+            .find(|id| f64::from(self.size(*id).chars) >= min)
+    }
+
+    /// The element maximising the sum of `value` over the blocks under it.
+    fn best_subtree(&self, value: impl Fn(&TextBlock) -> f64) -> Option<NodeId> {
         let mut score: HashMap<NodeId, f64> = HashMap::new();
         for b in self.blocks.iter().filter(|b| b.dropped.is_none()) {
-            let plain = b.chars - b.link_chars.min(b.chars);
-            let value = if b.chars >= min_good && b.link_chars * 10 < b.chars * 3 {
-                plain as f64 - alpha * b.link_chars as f64
-            } else {
-                -alpha * b.chars as f64
-            };
+            let v = value(b);
             for id in &b.ancestors {
-                *score.entry(*id).or_default() += value;
+                *score.entry(*id).or_default() += v;
             }
         }
         score
             .iter()
             .filter(|(_, s)| **s > 0.0)
             .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(id, _)| vec![*id])
-            .unwrap_or_default()
+            .map(|(id, _)| *id)
     }
+}
+
+/// Blocks shorter than this (non-whitespace chars) or over 30% links are chrome when scoring
+/// the article subtree; chrome counts against a subtree with this weight per char.
+const MIN_PROSE_CHARS: usize = 40;
+const CHROME_WEIGHT: f64 = 0.5;
+/// A page whose best subtree holds less prose than this is not an article.
+const MIN_ARTICLE_CHARS: usize = 1000;
+
+/// What kind of page the main content looks like.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// Paragraphs of prose: links and fragments inside it are chrome.
+    Article,
+    /// Lists, cards, specifications, posts: short and linked text is content.
+    Page,
 }
 
 /// Marks link text with a private-use character pair so `flush` can count it.
@@ -450,9 +558,9 @@ fn has_bad_class(el: &scraper::node::Element) -> bool {
         return false;
     }
     let has = |w: &str| {
-        words
-            .match_indices(w)
-            .any(|(i, _)| words.as_bytes()[i - 1] == b'-' && words.as_bytes().get(i + w.len()) == Some(&b'-'))
+        words.match_indices(w).any(|(i, _)| {
+            words.as_bytes()[i - 1] == b'-' && words.as_bytes().get(i + w.len()) == Some(&b'-')
+        })
     };
     let comment = has("comment") || has("comments");
     if !comment && GOOD_CLASS_WORDS.iter().any(|w| has(w)) {
@@ -739,8 +847,7 @@ mod tests {
         let x = extract(html, true);
         assert_eq!(x.title, "Thủ tướng thăm Nhật Bản");
         assert!(
-            x.text
-                .starts_with("Thủ tướng thăm Nhật Bản\nThủ tướng đã có chuyến thăm"),
+            x.text.starts_with("Thủ tướng đã có chuyến thăm"),
             "{}",
             x.text
         );

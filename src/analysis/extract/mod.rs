@@ -71,7 +71,8 @@ pub struct Metadata {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extracted {
     pub title: String,
-    /// Main text: the title first, then the paragraphs, separated by '\n'. NFC.
+    /// Main text: paragraphs separated by '\n', NFC. A page dump's title line is part of it;
+    /// an HTML page's title is only in `title`.
     pub text: String,
     pub blocks: Vec<Block>,
     pub metadata: Metadata,
