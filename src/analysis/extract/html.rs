@@ -1,7 +1,7 @@
 //! HTML pages: parsed with html5ever (scraper); structured data (JSON-LD, OpenGraph, <meta>,
 //! <time>) first, then the densest text container, readability-style. First version; issue 4
 //! replaces the scoring with a learned block classifier.
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, Selector};
@@ -430,7 +430,7 @@ impl<'a> Page<'a> {
 
     /// The element maximising the sum of `value` over the blocks under it.
     fn best_subtree(&self, value: impl Fn(&TextBlock) -> f64) -> Option<NodeId> {
-        let mut score: HashMap<NodeId, f64> = HashMap::new();
+        let mut score: HashMap<NodeId, f64> = HashMap::default();
         for b in self.blocks.iter().filter(|b| b.dropped.is_none()) {
             let v = value(b);
             for id in &b.ancestors {
@@ -523,7 +523,7 @@ fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
     while let Some((n, in_link)) = stack.pop() {
         match n.value() {
             Node::Text(t) => {
-                let c = t.chars().filter(|c| !c.is_whitespace()).count();
+                let c = visible_chars(t);
                 chars += c;
                 if in_link {
                     link_chars += c;
@@ -548,25 +548,58 @@ fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
 }
 
 fn has_bad_class(el: &scraper::node::Element) -> bool {
-    let mut words = String::from("-");
+    let mut buf = String::new();
     for name in ["class", "id", "role"] {
         if let Some(v) = el.attr(name) {
-            push_words(&mut words, v);
+            push_words(&mut buf, v);
         }
     }
-    if words.len() == 1 {
+    if buf.is_empty() {
         return false;
     }
-    let has = |w: &str| {
-        words.match_indices(w).any(|(i, _)| {
-            words.as_bytes()[i - 1] == b'-' && words.as_bytes().get(i + w.len()) == Some(&b'-')
+    let words: Vec<&str> = buf.split('-').filter(|w| !w.is_empty()).collect();
+    let cues = class_cues();
+    // Does a cue (a run of words) occur in `words`?
+    let found = |table: &rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>| {
+        words.iter().enumerate().any(|(i, w)| {
+            table.get(w).is_some_and(|tails| {
+                tails
+                    .iter()
+                    .any(|tail| words.get(i + 1..i + 1 + tail.len()) == Some(tail.as_slice()))
+            })
         })
     };
-    let comment = has("comment") || has("comments");
-    if !comment && GOOD_CLASS_WORDS.iter().any(|w| has(w)) {
+    let comment = words.iter().any(|w| *w == "comment" || *w == "comments");
+    if !comment && found(&cues.good) {
         return false;
     }
-    BAD_CLASS_WORDS.iter().any(|w| has(w))
+    found(&cues.bad)
+}
+
+/// The class cue lists indexed by their first word; the value holds the rest of each cue.
+struct ClassCues {
+    bad: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>,
+    good: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>,
+}
+
+fn class_cues() -> &'static ClassCues {
+    static CUES: std::sync::OnceLock<ClassCues> = std::sync::OnceLock::new();
+    CUES.get_or_init(|| {
+        let index = |list: &[&'static str]| {
+            let mut m: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>> =
+                Default::default();
+            for cue in list {
+                let mut parts = cue.split('-');
+                let first = parts.next().unwrap_or_default();
+                m.entry(first).or_default().push(parts.collect());
+            }
+            m
+        };
+        ClassCues {
+            bad: index(BAD_CLASS_WORDS),
+            good: index(GOOD_CLASS_WORDS),
+        }
+    })
 }
 
 /// Appends the words of an attribute value to `out`, lowercase, each followed by '-'.
@@ -592,11 +625,11 @@ fn push_words(out: &mut String, value: &str) {
 /// Non-whitespace characters of every element's subtree, junk subtrees left out.
 fn subtree_sizes(doc: &Html) -> HashMap<NodeId, Size> {
     let order: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
-    let mut sizes: HashMap<NodeId, Size> = HashMap::with_capacity(order.len());
+    let mut sizes: HashMap<NodeId, Size> = HashMap::with_capacity_and_hasher(order.len(), Default::default());
     for node in order.iter().rev() {
         let own = match node.value() {
             Node::Text(t) => Size {
-                chars: t.chars().filter(|c| !c.is_whitespace()).count() as u32,
+                chars: visible_chars(t) as u32,
                 link_chars: 0,
             },
             Node::Element(e) if JUNK_TAGS.contains(&e.name()) => continue,
@@ -796,8 +829,17 @@ fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
     false
 }
 
+/// Non-whitespace characters; ASCII bytes are counted without decoding.
+fn visible_chars(t: &str) -> usize {
+    if t.is_ascii() {
+        t.bytes().filter(|b| !b.is_ascii_whitespace()).count()
+    } else {
+        t.chars().filter(|c| !c.is_whitespace()).count()
+    }
+}
+
 fn memchr_lt(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'<')
+    memchr::memchr(b'<', b)
 }
 
 /// Text of markup without parsing a tree: tags removed, block tags become line breaks.
