@@ -123,8 +123,13 @@ const BAD_CLASS_WORDS: &[&str] = &[
     "print-only",
 ];
 
+/// Words that mark a comment thread.
+const COMMENT_CLASS_WORDS: &[&str] = &[
+    "comment", "comments", "commentlist", "comment-list", "disqus", "replies", "reply",
+];
+
 /// Words that mark the article itself; they override the boilerplate words on one element
-/// ("article-comments" excepted: the comment words still win there).
+/// (not the comment words: "article-comments" is a comment thread).
 const GOOD_CLASS_WORDS: &[&str] = &[
     "article", "content", "main", "post", "entry", "story", "body", "text", "prose",
 ];
@@ -163,7 +168,7 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
     }
 
     let page = Page::read(&doc, include_removed);
-    let (main, layout) = page.main_content();
+    let main = page.main_content();
     let title_key = fold(&title);
     for blk in &page.blocks {
         let key = fold(&blk.text);
@@ -174,8 +179,8 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
             b.drop(BlockKind::Boilerplate, &blk.text, reason);
             continue;
         }
-        let inside = (layout == Layout::Page && main.is_empty())
-            || main.iter().any(|c| blk.ancestors.contains(c));
+        let inside = (main.layout == Layout::Page && main.roots.is_empty())
+            || main.roots.iter().any(|c| blk.ancestors.contains(c));
         if !inside {
             b.drop(
                 BlockKind::Boilerplate,
@@ -184,7 +189,9 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
             );
         } else if blk.tag == "figcaption" || blk.tag == "caption" {
             b.drop(BlockKind::Caption, &blk.text, "caption");
-        } else if layout == Layout::Article && blk.link_chars * 2 > blk.chars {
+        } else if blk.in_comments && !main.comments_are_content {
+            b.drop(BlockKind::Boilerplate, &blk.text, "comments");
+        } else if main.layout == Layout::Article && blk.link_chars * 2 > blk.chars {
             b.drop(BlockKind::Related, &blk.text, "mostly links");
         } else {
             let kind = match blk.tag {
@@ -225,6 +232,8 @@ struct TextBlock {
     /// Set when the block is a whole subtree dropped for its tag or class (kept for
     /// `include_removed` only).
     dropped: Option<&'static str>,
+    /// Inside an element marked as a comment thread.
+    in_comments: bool,
 }
 
 /// Text size of an element's subtree (junk subtrees left out).
@@ -282,7 +291,7 @@ impl<'a> Page<'a> {
             );
         let reason = if BOILERPLATE_TAGS.contains(&name) && !article_header {
             "boilerplate tag"
-        } else if has_bad_class(el) {
+        } else if class_cue(el) == Some(ClassCue::Chrome) {
             "boilerplate class"
         } else {
             return None;
@@ -296,10 +305,11 @@ impl<'a> Page<'a> {
     fn collect_blocks(&mut self, report_dropped: bool) {
         let doc = self.doc;
         let mut out = Vec::new();
-        let mut stack: Vec<NodeRef<'_, Node>> = vec![doc.tree.root()];
+        // Each node with whether it sits inside a comment thread.
+        let mut stack: Vec<(NodeRef<'_, Node>, bool)> = vec![(doc.tree.root(), false)];
         // Loose text directly inside a container (e.g. <div>text<br>text</div>), merged per parent.
-        let mut loose: Option<(NodeId, String)> = None;
-        while let Some(node) = stack.pop() {
+        let mut loose: Option<Loose> = None;
+        while let Some((node, in_comments)) = stack.pop() {
             match node.value() {
                 Node::Element(el) => {
                     let name = el.name();
@@ -317,6 +327,7 @@ impl<'a> Page<'a> {
                                 link_chars,
                                 ancestors: Vec::new(),
                                 dropped: Some(reason),
+                                in_comments,
                             });
                         }
                         continue;
@@ -332,6 +343,7 @@ impl<'a> Page<'a> {
                                 link_chars,
                                 ancestors: ancestors(node),
                                 dropped: None,
+                                in_comments,
                             });
                         }
                         continue;
@@ -339,9 +351,9 @@ impl<'a> Page<'a> {
                     if !INLINE_TAGS.contains(&name) {
                         flush(&mut loose, doc, &mut out);
                     }
-                    for child in node.children().rev() {
-                        stack.push(child);
-                    }
+                    let in_comments =
+                        in_comments || class_cue(el) == Some(ClassCue::Comments);
+                    stack.extend(node.children().rev().map(|c| (c, in_comments)));
                 }
                 Node::Text(t) => {
                     let s = t.trim();
@@ -358,23 +370,25 @@ impl<'a> Page<'a> {
                         .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
                     let parent = holder.map(|p| p.id());
                     match (&mut loose, parent) {
-                        (Some((id, buf)), Some(p)) if *id == p => {
-                            buf.push(' ');
-                            push_marked(buf, s, link);
+                        (Some(l), Some(p)) if l.holder == p => {
+                            l.text.push(' ');
+                            push_marked(&mut l.text, s, link);
                         }
                         (_, Some(p)) => {
                             flush(&mut loose, doc, &mut out);
-                            let mut buf = String::new();
-                            push_marked(&mut buf, s, link);
-                            loose = Some((p, buf));
+                            let mut text = String::new();
+                            push_marked(&mut text, s, link);
+                            loose = Some(Loose {
+                                holder: p,
+                                text,
+                                in_comments,
+                            });
                         }
                         _ => {}
                     }
                 }
                 _ => {
-                    for child in node.children().rev() {
-                        stack.push(child);
-                    }
+                    stack.extend(node.children().rev().map(|c| (c, in_comments)));
                 }
             }
         }
@@ -386,30 +400,43 @@ impl<'a> Page<'a> {
     /// chrome-like. A block of sentence-length text with few links counts for its element and
     /// every ancestor; link text and short fragments count against them. The best subtree is
     /// the article body on a news page and the whole list on a page of many small cards.
-    fn main_content(&self) -> (Vec<NodeId>, Layout) {
-        let prose_like =
-            |b: &TextBlock| b.chars >= MIN_PROSE_CHARS && b.link_chars * 10 < b.chars * 3;
-        let article = self.best_subtree(|b| {
-            if prose_like(b) {
-                (b.chars - b.link_chars) as f64 - CHROME_WEIGHT * b.link_chars as f64
-            } else {
-                -CHROME_WEIGHT * b.chars as f64
+    fn main_content(&self) -> MainContent {
+        // First without comment threads: under an article they are chrome. A page with no
+        // article outside its comments (a forum thread) gets them back as its content.
+        for with_comments in [false, true] {
+            let counted = |b: &TextBlock| with_comments || !b.in_comments;
+            let article = self.best_subtree(|b| {
+                if !counted(b) {
+                    0.0
+                } else if prose_like(b) {
+                    (b.chars - b.link_chars) as f64 - CHROME_WEIGHT * b.link_chars as f64
+                } else {
+                    -CHROME_WEIGHT * b.chars as f64
+                }
+            });
+            let prose: usize = article.map_or(0, |id| {
+                self.blocks
+                    .iter()
+                    .filter(|b| b.dropped.is_none() && counted(b) && prose_like(b))
+                    .filter(|b| b.ancestors.contains(&id))
+                    .map(|b| b.chars)
+                    .sum()
+            });
+            if prose >= MIN_ARTICLE_CHARS {
+                return MainContent {
+                    roots: article.into_iter().collect(),
+                    layout: Layout::Article,
+                    comments_are_content: with_comments,
+                };
             }
-        });
-        let prose: usize = article.map_or(0, |id| {
-            self.blocks
-                .iter()
-                .filter(|b| b.dropped.is_none() && prose_like(b) && b.ancestors.contains(&id))
-                .map(|b| b.chars)
-                .sum()
-        });
-        if prose >= MIN_ARTICLE_CHARS {
-            (article.into_iter().collect(), Layout::Article)
-        } else {
-            // Too little prose for an article: a listing, a shop or a forum page, where the
-            // lists and links are the content. Keep all but the boilerplate, inside the page's
-            // <main> when it marks one.
-            (self.landmark_main().into_iter().collect(), Layout::Page)
+        }
+        // Too little prose for an article: a listing, a shop or a forum page, where the
+        // lists and links are the content. Keep all but the boilerplate, inside the page's
+        // <main> when it marks one.
+        MainContent {
+            roots: self.landmark_main().into_iter().collect(),
+            layout: Layout::Page,
+            comments_are_content: true,
         }
     }
 
@@ -452,6 +479,17 @@ const CHROME_WEIGHT: f64 = 0.5;
 /// A page whose best subtree holds less prose than this is not an article.
 const MIN_ARTICLE_CHARS: usize = 1000;
 
+fn prose_like(b: &TextBlock) -> bool {
+    b.chars >= MIN_PROSE_CHARS && b.link_chars * 10 < b.chars * 3
+}
+
+struct MainContent {
+    /// Elements holding the content; empty on a `Layout::Page` page means the whole page.
+    roots: Vec<NodeId>,
+    layout: Layout,
+    comments_are_content: bool,
+}
+
 /// What kind of page the main content looks like.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Layout {
@@ -475,8 +513,20 @@ fn push_marked(buf: &mut String, s: &str, link: bool) {
 const LINK_OPEN: char = '\u{E000}';
 const LINK_CLOSE: char = '\u{E001}';
 
-fn flush(loose: &mut Option<(NodeId, String)>, doc: &Html, out: &mut Vec<TextBlock>) {
-    let Some((holder, marked)) = loose.take() else {
+/// Text gathered for one block-holding element, links marked with `push_marked`.
+struct Loose {
+    holder: NodeId,
+    text: String,
+    in_comments: bool,
+}
+
+fn flush(loose: &mut Option<Loose>, doc: &Html, out: &mut Vec<TextBlock>) {
+    let Some(Loose {
+        holder,
+        text: marked,
+        in_comments,
+    }) = loose.take()
+    else {
         return;
     };
     let Some(node) = doc.tree.get(holder) else {
@@ -504,6 +554,7 @@ fn flush(loose: &mut Option<(NodeId, String)>, doc: &Html, out: &mut Vec<TextBlo
         link_chars,
         ancestors: ancestors(node),
         dropped: None,
+        in_comments,
     });
 }
 
@@ -547,7 +598,16 @@ fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
     (squash(&text), chars, link_chars)
 }
 
-fn has_bad_class(el: &scraper::node::Element) -> bool {
+/// What an element's class, id or role says about it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClassCue {
+    /// Menus, share bars, related lists, ads...
+    Chrome,
+    /// Readers' comments: chrome under an article, the content of a forum thread.
+    Comments,
+}
+
+fn class_cue(el: &scraper::node::Element) -> Option<ClassCue> {
     let mut buf = String::new();
     for name in ["class", "id", "role"] {
         if let Some(v) = el.attr(name) {
@@ -555,7 +615,7 @@ fn has_bad_class(el: &scraper::node::Element) -> bool {
         }
     }
     if buf.is_empty() {
-        return false;
+        return None;
     }
     let words: Vec<&str> = buf.split('-').filter(|w| !w.is_empty()).collect();
     let cues = class_cues();
@@ -569,15 +629,18 @@ fn has_bad_class(el: &scraper::node::Element) -> bool {
             })
         })
     };
-    let comment = words.iter().any(|w| *w == "comment" || *w == "comments");
-    if !comment && found(&cues.good) {
-        return false;
+    if found(&cues.comments) {
+        return Some(ClassCue::Comments);
     }
-    found(&cues.bad)
+    if found(&cues.good) {
+        return None;
+    }
+    found(&cues.bad).then_some(ClassCue::Chrome)
 }
 
 /// The class cue lists indexed by their first word; the value holds the rest of each cue.
 struct ClassCues {
+    comments: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>,
     bad: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>,
     good: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>,
 }
@@ -596,6 +659,7 @@ fn class_cues() -> &'static ClassCues {
             m
         };
         ClassCues {
+            comments: index(COMMENT_CLASS_WORDS),
             bad: index(BAD_CLASS_WORDS),
             good: index(GOOD_CLASS_WORDS),
         }
