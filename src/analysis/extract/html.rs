@@ -149,27 +149,29 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
     if meta.published.is_none() {
         meta.published = json_ld.published.clone();
     }
-    let title = json_ld
-        .headline
-        .clone()
-        .or_else(|| first_text(&doc, "h1"))
-        .or_else(|| meta_content(&doc, "meta[property='og:title']"))
-        .or_else(|| first_text(&doc, "title").map(|t| strip_site_suffix(&t)))
-        .unwrap_or_default();
-
+    let page = Page::read(&doc, include_removed);
+    let main = page.main_content();
+    let title = page_title(&doc, &page, &main, &json_ld);
+    let title_key = fold(&title);
     let mut b = Builder::default();
     // The title goes in `title` only: on HTML pages the body text is what readers and the
     // WCXB gold call the main content (the headline is repeated in the text of 1 page in 3).
-    if let Some(body) = json_ld.body.filter(|b| b.chars().count() > 200) {
-        for para in body.split('\n') {
-            b.keep(BlockKind::Body, para);
+    // JSON-LD articleBody stands in for pages whose markup holds much less (rendered by
+    // script); otherwise the markup is better: it keeps the paragraphs and headings.
+    if let Some(body) = json_ld.body.as_deref() {
+        let dom_chars: usize = page
+            .blocks
+            .iter()
+            .filter(|b| b.dropped.is_none() && prose_like(b))
+            .map(|b| b.chars)
+            .sum();
+        if body.chars().count() > 200 && visible_chars(body) > 2 * dom_chars {
+            for para in decode_entities(body).split('\n') {
+                b.keep(BlockKind::Body, para);
+            }
+            return b.finish(title, meta, include_removed);
         }
-        return b.finish(title, meta, include_removed);
     }
-
-    let page = Page::read(&doc, include_removed);
-    let main = page.main_content();
-    let title_key = fold(&title);
     for blk in &page.blocks {
         let key = fold(&blk.text);
         if key.is_empty() || key == title_key {
@@ -821,17 +823,116 @@ fn first_text(doc: &Html, sel: &str) -> Option<String> {
         .find(|t| !t.is_empty())
 }
 
-/// "Headline - Site name" -> "Headline".
-fn strip_site_suffix(t: &str) -> String {
-    for sep in [" | ", " - ", " – ", " — "] {
-        if let Some((head, _)) = t.rsplit_once(sep) {
-            if head.split_whitespace().count() >= 3 {
-                return head.to_string();
+/// The headline a reader sees: the first <h1> in the main content, else the first <h1> on
+/// the page, else og:title, JSON-LD headline or <title> without the site's name.
+fn page_title(doc: &Html, page: &Page<'_>, main: &MainContent, json_ld: &JsonLd) -> String {
+    let site = meta_content(doc, "meta[property='og:site_name']");
+    let strip = |t: String| strip_site_name(&decode_entities(&t), site.as_deref());
+    let declared = meta_content(doc, "meta[property='og:title']")
+        .map(strip)
+        .or_else(|| json_ld.headline.clone().map(strip))
+        .or_else(|| first_text(doc, "title").map(strip));
+    let in_main =
+        |b: &TextBlock| main.roots.is_empty() || main.roots.iter().any(|r| b.ancestors.contains(r));
+    let mut h1s: Vec<&TextBlock> = page
+        .blocks
+        .iter()
+        .filter(|b| b.dropped.is_none() && b.tag == "h1")
+        .collect();
+    h1s.sort_by_key(|b| !in_main(b));
+    // The content's own <h1>, or one elsewhere that says what the declared title says: a
+    // site-wide <h1> (the logo, "Blog") shares no words with it.
+    let agreeing = h1s.iter().find(|b| match &declared {
+        Some(d) => in_main(b) || word_overlap(&b.text, d) >= 0.5,
+        None => true,
+    });
+    agreeing
+        .map(|b| b.text.clone())
+        .or(declared)
+        .or_else(|| h1s.first().map(|b| b.text.clone()))
+        .unwrap_or_default()
+}
+
+/// Share of `a`'s words (lowercase) found in `b`.
+fn word_overlap(a: &str, b: &str) -> f64 {
+    let b_words: Vec<String> = b.split_whitespace().map(str::to_lowercase).collect();
+    let a_words: Vec<String> = a.split_whitespace().map(str::to_lowercase).collect();
+    if a_words.is_empty() {
+        return 0.0;
+    }
+    let hits = a_words.iter().filter(|w| b_words.contains(w)).count();
+    hits as f64 / a_words.len() as f64
+}
+
+/// "Headline | Site" -> "Headline" when the tail is the site's name (or, without one, when
+/// the head is long enough to be a headline on its own).
+fn strip_site_name(t: &str, site: Option<&str>) -> String {
+    for sep in [" | ", " - ", " – ", " — ", " · ", " :: "] {
+        if let Some((head, tail)) = t.rsplit_once(sep) {
+            let is_site = site.is_some_and(|s| fold(s) == fold(tail))
+                || (site.is_none() && tail.split_whitespace().count() <= 3);
+            if is_site && head.split_whitespace().count() >= 2 {
+                return head.trim().to_string();
             }
         }
     }
-    t.to_string()
+    t.trim().to_string()
 }
+
+/// Character references left in JSON-LD and meta strings ("&#8211;", "&amp;").
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                "ndash" => Some('–'),
+                "mdash" => Some('—'),
+                "bull" => Some('•'),
+                "hellip" => Some('…'),
+                "rsquo" => Some('’'),
+                "lsquo" => Some('‘'),
+                "rdquo" => Some('”'),
+                "ldquo" => Some('“'),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
