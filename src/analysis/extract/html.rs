@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, Selector};
 
-use super::{text_dump, vietnamese_timestamp, BlockKind, Builder, Extracted, Metadata};
+use super::{dates, text_dump, BlockKind, Builder, Extracted, Metadata};
 
 /// Deeper nesting than this is not a real page; html5ever's scope checks are linear in the
 /// stack depth, so such input is reduced to its text instead of being parsed as a tree.
@@ -125,7 +125,13 @@ const BAD_CLASS_WORDS: &[&str] = &[
 
 /// Words that mark a comment thread.
 const COMMENT_CLASS_WORDS: &[&str] = &[
-    "comment", "comments", "commentlist", "comment-list", "disqus", "replies", "reply",
+    "comment",
+    "comments",
+    "commentlist",
+    "comment-list",
+    "disqus",
+    "replies",
+    "reply",
 ];
 
 /// Words that mark the article itself; they override the boilerplate words on one element
@@ -146,12 +152,19 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
     if meta.author.is_none() {
         meta.author = json_ld.author.clone();
     }
+    let order = dates::Order::for_language(meta.language.as_deref());
     if meta.published.is_none() {
-        meta.published = json_ld.published.clone();
+        meta.published = json_ld
+            .published
+            .as_deref()
+            .and_then(|d| dates::normalize(d, order));
     }
     let page = Page::read(&doc, include_removed);
     let main = page.main_content();
     let title = page_title(&doc, &page, &main, &json_ld);
+    if meta.published.is_none() {
+        meta.published = page.visible_date(&main, order);
+    }
     let title_key = fold(&title);
     let mut b = Builder::default();
     // The title goes in `title` only: on HTML pages the body text is what readers and the
@@ -353,8 +366,7 @@ impl<'a> Page<'a> {
                     if !INLINE_TAGS.contains(&name) {
                         flush(&mut loose, doc, &mut out);
                     }
-                    let in_comments =
-                        in_comments || class_cue(el) == Some(ClassCue::Comments);
+                    let in_comments = in_comments || class_cue(el) == Some(ClassCue::Comments);
                     stack.extend(node.children().rev().map(|c| (c, in_comments)));
                 }
                 Node::Text(t) => {
@@ -440,6 +452,22 @@ impl<'a> Page<'a> {
             layout: Layout::Page,
             comments_are_content: true,
         }
+    }
+
+    /// A date written near the start of the main content (the byline area), for pages that
+    /// declare none.
+    fn visible_date(&self, main: &MainContent, order: dates::Order) -> Option<String> {
+        let live: Vec<&TextBlock> = self.blocks.iter().filter(|b| b.dropped.is_none()).collect();
+        let start = live
+            .iter()
+            .position(|b| {
+                main.roots.is_empty() || main.roots.iter().any(|r| b.ancestors.contains(r))
+            })
+            .unwrap_or(0);
+        live[start.saturating_sub(8)..live.len().min(start + 12)]
+            .iter()
+            .filter(|b| b.chars <= 120)
+            .find_map(|b| dates::find(&b.text, order))
     }
 
     /// The page's own <main> (or role="main") element, if it holds a fair share of the text.
@@ -691,7 +719,8 @@ fn push_words(out: &mut String, value: &str) {
 /// Non-whitespace characters of every element's subtree, junk subtrees left out.
 fn subtree_sizes(doc: &Html) -> HashMap<NodeId, Size> {
     let order: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
-    let mut sizes: HashMap<NodeId, Size> = HashMap::with_capacity_and_hasher(order.len(), Default::default());
+    let mut sizes: HashMap<NodeId, Size> =
+        HashMap::with_capacity_and_hasher(order.len(), Default::default());
     for node in order.iter().rev() {
         let own = match node.value() {
             Node::Text(t) => Size {
@@ -782,12 +811,22 @@ fn author_name(v: &serde_json::Value) -> Option<String> {
 }
 
 fn read_metadata(doc: &Html) -> Metadata {
-    let published = meta_content(doc, "meta[property='article:published_time']")
-        .or_else(|| meta_content(doc, "meta[itemprop='datePublished']"))
-        .or_else(|| meta_content(doc, "meta[name='pubdate']"))
-        .or_else(|| meta_content(doc, "meta[name='date']"))
-        .or_else(|| attr_of(doc, "time[datetime]", "datetime"))
-        .or_else(|| first_text(doc, "time").and_then(|t| vietnamese_timestamp(&t)));
+    let language = attr_of(doc, "html[lang]", "lang");
+    let order = dates::Order::for_language(language.as_deref());
+    let published = [
+        "meta[property='article:published_time']",
+        "meta[itemprop='datePublished']",
+        "meta[name='pubdate']",
+        "meta[name='publishdate']",
+        "meta[name='date']",
+        "meta[name='dc.date']",
+    ]
+    .iter()
+    .find_map(|sel| meta_content(doc, sel).and_then(|v| dates::normalize(&v, order)))
+    .or_else(|| {
+        attr_of(doc, "time[datetime]", "datetime").and_then(|v| dates::normalize(&v, order))
+    })
+    .or_else(|| first_text(doc, "time").and_then(|t| dates::find(&t, order)));
     Metadata {
         author: meta_content(doc, "meta[name='author']")
             .or_else(|| meta_content(doc, "meta[property='article:author']")),
@@ -795,7 +834,7 @@ fn read_metadata(doc: &Html) -> Metadata {
         source_credits: Vec::new(),
         canonical_url: attr_of(doc, "link[rel='canonical']", "href")
             .or_else(|| meta_content(doc, "meta[property='og:url']")),
-        language: attr_of(doc, "html[lang]", "lang"),
+        language,
         description: meta_content(doc, "meta[name='description']")
             .or_else(|| meta_content(doc, "meta[property='og:description']")),
         site_name: meta_content(doc, "meta[property='og:site_name']"),
@@ -932,7 +971,6 @@ fn decode_entities(s: &str) -> String {
     out.push_str(rest);
     out
 }
-
 
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
