@@ -70,6 +70,8 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
     let mut ended = false;
     let mut title_done = false;
     let mut teaser_next = false;
+    // Word pairs of the kept paragraphs, to spot the story told again further down.
+    let mut told: std::collections::HashSet<u64> = std::collections::HashSet::new();
     for (i, &line) in lines.iter().enumerate() {
         if line.is_empty() {
             continue;
@@ -84,7 +86,7 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
         }
         if !title_done {
             title_done = true;
-            if words <= 40 && !ends_sentence {
+            if words <= 40 && !ends_sentence && !is_caption(&key) {
                 title = line.to_string();
                 seen.insert(key, ());
                 b.keep(BlockKind::Title, line);
@@ -93,6 +95,10 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
         }
         if seen.contains_key(&key) {
             b.drop(BlockKind::Boilerplate, line, "repeats an earlier line");
+            continue;
+        }
+        if !title.is_empty() && !ends_sentence && same_words(&key, &fold(&title)) {
+            b.drop(BlockKind::Boilerplate, line, "repeats the title");
             continue;
         }
         seen.insert(key.clone(), ());
@@ -143,7 +149,8 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
             continue;
         }
         let long = words >= 12;
-        if in_related && !long {
+        // In a related block only a paragraph ends it; headlines run long too.
+        if in_related && !(long && line.ends_with(['.', '"', '”', '…'])) {
             b.drop(
                 BlockKind::Related,
                 line,
@@ -154,8 +161,27 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
         in_related = false;
         // A short headline-like line with no final punctuation after the body started, followed
         // by a paragraph, is a teaser for another article.
+        let headline_like = words <= 25
+            && !line.ends_with('.')
+            && line.chars().next().is_some_and(char::is_uppercase)
+            && !line.contains(['“', '”', '"']);
+        if body_seen && headline_like && retold_after(&lines, i, &told) {
+            ended = true;
+            b.drop(
+                BlockKind::Related,
+                line,
+                "headline of a second article retelling the story",
+            );
+            continue;
+        }
+        if body_seen && words <= 25 && next_is_timestamp(&lines, i) {
+            b.drop(BlockKind::Related, line, "headline of a dated list item");
+            continue;
+        }
         if body_seen && !ends_sentence && words <= 20 && next_is_teaser(&lines, i) {
             in_related = true;
+            // Its teaser goes too when nothing of the article follows it.
+            teaser_next = teaser_ends_page(&lines, i);
             b.drop(BlockKind::Related, line, "headline of another article");
             continue;
         }
@@ -169,6 +195,7 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
             BlockKind::Lead
         };
         body_seen = true;
+        told.extend(word_pairs(&key));
         b.keep(kind, line);
     }
     b.finish(title, meta, include_removed)
@@ -224,6 +251,77 @@ fn source_credit(line: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Hashes of a line's adjacent word pairs.
+fn word_pairs(key: &str) -> impl Iterator<Item = u64> + '_ {
+    use std::hash::{Hash, Hasher};
+    let words: Vec<&str> = key.split_whitespace().collect();
+    (1..words.len())
+        .map(move |i| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (words[i - 1], words[i]).hash(&mut h);
+            h.finish()
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// Do the paragraphs after line `i` mostly repeat paragraphs already kept? Pages append a
+/// second article that retells the same story under a new headline.
+fn retold_after(lines: &[&str], i: usize, told: &std::collections::HashSet<u64>) -> bool {
+    if told.is_empty() {
+        return false;
+    }
+    let next: Vec<&str> = lines[i + 1..]
+        .iter()
+        .filter(|l| l.split_whitespace().count() >= 12)
+        .take(8)
+        .copied()
+        .collect();
+    let repeated = next
+        .iter()
+        .filter(|l| {
+            let pairs: Vec<u64> = word_pairs(&fold(l)).collect();
+            let hits = pairs.iter().filter(|p| told.contains(p)).count();
+            hits * 2 >= pairs.len()
+        })
+        .count();
+    repeated >= 2 && repeated * 10 >= next.len() * 4
+}
+
+/// The next line is a "Quốc tế 06/11/2024 14:14" list timestamp.
+fn next_is_timestamp(lines: &[&str], i: usize) -> bool {
+    lines[i + 1..]
+        .iter()
+        .take(2)
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| l.split_whitespace().count() <= 8 && vietnamese_timestamp(l).is_some())
+}
+
+/// After the teaser paragraph that follows line `i`, the page ends or turns to credits,
+/// widgets or other headlines (a line without final punctuation).
+fn teaser_ends_page(lines: &[&str], i: usize) -> bool {
+    let mut rest = lines[i + 1..].iter().filter(|l| !l.is_empty());
+    let _teaser = rest.next();
+    match rest.next() {
+        None => true,
+        Some(l) => {
+            source_credit(l).is_some() || !l.ends_with(['.', '!', '?', '"', '”', ':', '…', ')'])
+        }
+    }
+}
+
+/// Nearly the same words: a headline repeated with a word added or changed.
+fn same_words(a: &str, b: &str) -> bool {
+    let aw: Vec<&str> = a.split_whitespace().collect();
+    let bw: Vec<&str> = b.split_whitespace().collect();
+    if aw.len() < 4 || bw.len() < 4 {
+        return false;
+    }
+    let in_b = aw.iter().filter(|w| bw.contains(w)).count();
+    let in_a = bw.iter().filter(|w| aw.contains(w)).count();
+    in_b * 10 >= aw.len() * 8 && in_a * 10 >= bw.len() * 8
 }
 
 fn next_is_teaser(lines: &[&str], i: usize) -> bool {
