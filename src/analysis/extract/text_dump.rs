@@ -178,10 +178,16 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
             b.drop(BlockKind::Related, line, "headline of a dated list item");
             continue;
         }
-        if body_seen && !ends_sentence && words <= 20 && next_is_teaser(&lines, i) {
+        // A headline with a teaser paragraph after which the page ends or turns to more
+        // headlines is another article's; one followed by the article going on is a subheading.
+        if body_seen
+            && !ends_sentence
+            && words <= 20
+            && next_is_teaser(&lines, i)
+            && teaser_ends_page(&lines, i)
+        {
             in_related = true;
-            // Its teaser goes too when nothing of the article follows it.
-            teaser_next = teaser_ends_page(&lines, i);
+            teaser_next = true;
             b.drop(BlockKind::Related, line, "headline of another article");
             continue;
         }
@@ -210,7 +216,14 @@ fn fold(line: &str) -> String {
 }
 
 fn is_caption(key: &str) -> bool {
-    key.contains("(ảnh:")
+    // "... trong cuộc gặp. Ảnh: Chu Thanh": a credit closing the line.
+    let tail_credit = key.split_whitespace().count() <= 40
+        && key
+            .rfind("ảnh:")
+            .is_some_and(|i| key.len() - i <= 48 && key[..i].trim_end().ends_with(['.', ')', '-']));
+    tail_credit
+        || key.starts_with("nguồn ảnh")
+        || key.contains("(ảnh:")
         || key.contains("(ảnh :")
         || key.contains("(nguồn:")
         || key.starts_with("ảnh:")
@@ -245,6 +258,9 @@ fn source_credit(line: &str) -> Option<String> {
         inner = x;
     }
     let lower = inner.to_lowercase();
+    if lower.starts_with("nguồn ảnh") {
+        return None;
+    }
     for prefix in ["theo ", "nguồn:", "nguồn "] {
         if lower.starts_with(prefix) && !lower.starts_with("theo dõi") && words <= 6 {
             return Some(inner[prefix.len()..].trim().to_string());
