@@ -629,7 +629,7 @@ fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
 }
 
 /// What an element's class, id or role says about it.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ClassCue {
     /// Menus, share bars, related lists, ads...
     Chrome,
@@ -1118,6 +1118,108 @@ mod tests {
         assert_eq!(x.title, "Tiêu đề");
         assert_eq!(x.metadata.author.as_deref(), Some("Lan"));
         assert!(x.text.contains("Đoạn một"));
+    }
+
+    fn para(s: &str, n: usize) -> String {
+        format!("<p>{}</p>", format!("{s} ").repeat(n))
+    }
+
+    #[test]
+    fn theme_classes_on_the_wrapper_do_not_drop_the_page() {
+        // WordPress themes put "sidebar" on <body>; page builders call every block a widget.
+        let html = format!(
+            r#"<html><body class="single profile-right-sidebar"><div class="elementor-widget-text-editor">{}</div>
+            <aside class="sidebar"><a href="/a">Popular post one</a> <a href="/b">Popular post two</a></aside></body></html>"#,
+            para(
+                "The council approved the new budget after a long debate on Tuesday evening.",
+                12
+            )
+        );
+        let x = extract(&html, false);
+        assert!(x.text.contains("The council approved"), "{}", x.text);
+        assert!(!x.text.contains("Popular post"));
+    }
+
+    #[test]
+    fn comments_are_chrome_under_an_article_and_content_in_a_thread() {
+        let comment = |who: &str| {
+            format!(
+                r#"<div class="comment"><p>{who} wrote: I have a different view on this and would like to explain it at some length here.</p></div>"#
+            )
+        };
+        let article = format!(
+            r#"<html><body><article>{}</article><section class="comments">{}{}</section></body></html>"#,
+            para(
+                "The port reopened on Monday after three weeks of repairs to its main quay.",
+                20
+            ),
+            comment("anna"),
+            comment("ben")
+        );
+        let x = extract(&article, false);
+        assert!(x.text.contains("The port reopened") && !x.text.contains("anna wrote"));
+
+        let thread = format!(
+            r#"<html><body><h1>Which tyres for winter?</h1><div class="comment-list">{}</div></body></html>"#,
+            (0..12)
+                .map(|i| comment(&format!("user{i}")))
+                .collect::<String>()
+        );
+        let x = extract(&thread, false);
+        assert!(
+            x.text.contains("user0 wrote") && x.text.contains("user11 wrote"),
+            "{}",
+            x.text
+        );
+    }
+
+    #[test]
+    fn a_listing_keeps_its_links() {
+        let items: String = (0..15)
+            .map(|i| format!(r#"<li><a href="/item/{i}">Conference number {i} on data</a></li>"#))
+            .collect();
+        let html = format!(
+            r#"<html><body><nav><a href="/">Home</a></nav><main><h1>Tech conferences</h1><ul>{items}</ul></main>
+            <footer>Copyright</footer></body></html>"#
+        );
+        let x = extract(&html, false);
+        assert!(x.text.contains("Conference number 0") && x.text.contains("Conference number 14"));
+        assert!(!x.text.contains("Home") && !x.text.contains("Copyright"));
+    }
+
+    #[test]
+    fn title_skips_a_site_logo_h1_and_strips_the_site_name() {
+        let html = format!(
+            r#"<html><head><title>Budget vote passes | City Times</title>
+            <meta property="og:site_name" content="City Times">
+            <meta property="og:title" content="Budget vote passes | City Times"></head>
+            <body><header><h1>City Times</h1></header><div>{}</div></body></html>"#,
+            para(
+                "The council approved the new budget after a long debate on Tuesday evening.",
+                12
+            )
+        );
+        assert_eq!(extract(&html, false).title, "Budget vote passes");
+        assert_eq!(
+            decode_entities("Rock &amp; Roll &#8211; &#x41;&bogus; &"),
+            "Rock & Roll – A&bogus; &"
+        );
+    }
+
+    #[test]
+    fn class_cues_match_whole_words() {
+        let doc = Html::parse_fragment(
+            r#"<div class="is-promoted" id="a"></div><div class="leftSidebar" id="b"></div>
+            <div class="articleComments" id="c"></div><div class="entry-content share" id="d"></div>"#,
+        );
+        let cue = |id: &str| {
+            let sel = Selector::parse(&format!("#{id}")).unwrap();
+            class_cue(doc.select(&sel).next().unwrap().value())
+        };
+        assert_eq!(cue("a"), None);
+        assert!(cue("b") == Some(ClassCue::Chrome));
+        assert!(cue("c") == Some(ClassCue::Comments));
+        assert_eq!(cue("d"), None, "a content word overrides chrome words");
     }
 
     #[test]

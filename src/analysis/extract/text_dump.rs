@@ -374,6 +374,74 @@ mod tests {
     }
 
     #[test]
+    fn a_second_article_retelling_the_story_is_dropped() {
+        let body = [
+            "Bộ Y tế cho biết số ca mắc mới trong tuần đã giảm mạnh so với tuần trước tại các tỉnh phía Bắc.",
+            "Theo đại diện Cục Y tế dự phòng, các địa phương cần tiếp tục theo dõi sát tình hình dịch bệnh trong mùa mưa.",
+            "Người dân được khuyến cáo chủ động diệt muỗi, loăng quăng và đến cơ sở y tế ngay khi có triệu chứng sốt.",
+        ];
+        let page = format!(
+            "Số ca mắc mới giảm mạnh\n{}\n{}\n{}\nSố ca sốt xuất huyết đã giảm trong tuần qua?\nTheo đại diện Cục Y tế dự phòng, các địa phương cần tiếp tục theo dõi sát tình hình dịch bệnh trong mùa mưa này.\nNgười dân được khuyến cáo chủ động diệt muỗi, loăng quăng và đến cơ sở y tế ngay khi có triệu chứng sốt cao.\n",
+            body[0], body[1], body[2]
+        );
+        let x = extract(&page, false);
+        assert_eq!(
+            x.text,
+            format!("Số ca mắc mới giảm mạnh\n{}", body.join("\n"))
+        );
+    }
+
+    #[test]
+    fn related_headlines_teasers_and_dated_items_go_subheadings_stay() {
+        let page = "Hà Nội mở thêm tuyến buýt điện\n\
+            Từ tháng sau, thành phố sẽ đưa vào khai thác thêm ba tuyến buýt điện nối trung tâm với các khu đô thị mới.\n\
+            Lộ trình mới và giá vé cho người dân\n\
+            Các tuyến mới có giá vé như tuyến buýt thường và chạy từ 5 giờ sáng đến 22 giờ hằng ngày theo lịch công bố.\n\
+            Sở Giao thông vận tải cho biết sẽ tiếp tục lấy ý kiến người dân để điều chỉnh lộ trình cho phù hợp hơn.\n\
+            Tin khác\n\
+            Giá vé tuyến metro Bến Thành - Suối Tiên từ 7.000 đồng đến 20.000 đồng mỗi lượt đi\n\
+            Khi nào có kết quả bầu cử Tổng thống Mỹ năm 2024?\n\
+            Quốc tế 05/11/2024 19:30\n";
+        let x = extract(page, false);
+        assert!(
+            x.text.contains("Lộ trình mới và giá vé cho người dân"),
+            "{}",
+            x.text
+        );
+        assert!(x.text.contains("Sở Giao thông vận tải"), "{}", x.text);
+        assert!(
+            !x.text.contains("Bến Thành") && !x.text.contains("bầu cử"),
+            "{}",
+            x.text
+        );
+
+        let teaser = "Hà Nội mở thêm tuyến buýt điện\n\
+            Từ tháng sau, thành phố sẽ đưa vào khai thác thêm ba tuyến buýt điện nối trung tâm với các khu đô thị mới.\n\
+            Mỹ công bố gói viện trợ quân sự cuối cùng trong năm cho đồng minh\n\
+            Gói viện trợ bao gồm đạn dược cho hệ thống phòng không và bổ sung đạn cho các hệ thống pháo binh cơ động.\n\
+            (TTXVN)\n";
+        let x = extract(teaser, false);
+        assert!(
+            !x.text.contains("Gói viện trợ") && !x.text.contains("Mỹ công bố"),
+            "{}",
+            x.text
+        );
+    }
+
+    #[test]
+    fn captions_with_a_closing_credit() {
+        assert!(is_caption(&fold(
+            "Rất nhiều học sinh đã đến hưởng ứng chương trình. Ảnh: Chu Thanh"
+        )));
+        assert!(is_caption(&fold("Nguồn ảnh: CNBC")));
+        let long = format!(
+            "{} Ảnh: GenK.",
+            "Một đoạn văn dài về sức khỏe đôi mắt.".repeat(8)
+        );
+        assert!(!is_caption(&fold(&long)));
+    }
+
+    #[test]
     fn timestamp_becomes_iso() {
         assert_eq!(
             vietnamese_timestamp("Quốc tế 06/11/2024 14:14").as_deref(),
