@@ -157,6 +157,7 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
         meta.published = json_ld
             .published
             .as_deref()
+            .or(json_ld.page_published.as_deref())
             .and_then(|d| dates::normalize(d, order));
     }
     let page = Page::read(&doc, include_removed);
@@ -751,6 +752,8 @@ fn subtree_sizes(doc: &Html) -> HashMap<NodeId, Size> {
 struct JsonLd {
     headline: Option<String>,
     published: Option<String>,
+    /// datePublished of a WebPage object.
+    page_published: Option<String>,
     author: Option<String>,
     body: Option<String>,
 }
@@ -773,17 +776,22 @@ fn read_json_ld(doc: &Html) -> JsonLd {
                     if let Some(g) = o.get("@graph") {
                         queue.push(g);
                     }
-                    let ty = o.get("@type").map(|t| t.to_string()).unwrap_or_default();
-                    if !ty.contains("Article") && !ty.contains("Posting") && !ty.contains("Report")
-                    {
-                        continue;
-                    }
                     let s = |k: &str| {
                         o.get(k)
                             .and_then(|x| x.as_str())
                             .map(|x| x.trim().to_string())
                             .filter(|x| !x.is_empty())
                     };
+                    let ty = o.get("@type").map(|t| t.to_string()).unwrap_or_default();
+                    if !ty.contains("Article") && !ty.contains("Posting") && !ty.contains("Report")
+                    {
+                        // A WebPage's date stands in when no article object gives one.
+                        if ty.contains("Page") {
+                            out.page_published =
+                                out.page_published.take().or_else(|| s("datePublished"));
+                        }
+                        continue;
+                    }
                     out.headline = out.headline.take().or_else(|| s("headline"));
                     out.published = out.published.take().or_else(|| s("datePublished"));
                     out.body = out.body.take().or_else(|| s("articleBody"));
@@ -820,6 +828,8 @@ fn read_metadata(doc: &Html) -> Metadata {
         "meta[name='publishdate']",
         "meta[name='date']",
         "meta[name='dc.date']",
+        "meta[name='published']",
+        "meta[name='article:published_time']",
     ]
     .iter()
     .find_map(|sel| meta_content(doc, sel).and_then(|v| dates::normalize(&v, order)))
