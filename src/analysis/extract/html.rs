@@ -455,8 +455,8 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// A date written near the start of the main content (the byline area), for pages that
-    /// declare none.
+    /// A date written near the start of the main content (the byline area), else anywhere in
+    /// a short block, for pages that declare none.
     fn visible_date(&self, main: &MainContent, order: dates::Order) -> Option<String> {
         let live: Vec<&TextBlock> = self.blocks.iter().filter(|b| b.dropped.is_none()).collect();
         let start = live
@@ -465,10 +465,17 @@ impl<'a> Page<'a> {
                 main.roots.is_empty() || main.roots.iter().any(|r| b.ancestors.contains(r))
             })
             .unwrap_or(0);
+        let short_date = |b: &&&TextBlock| b.chars <= 120;
         live[start.saturating_sub(8)..live.len().min(start + 12)]
             .iter()
-            .filter(|b| b.chars <= 120)
+            .filter(short_date)
             .find_map(|b| dates::find(&b.text, order))
+            // Then anywhere: some pages print the date in a header or footer line.
+            .or_else(|| {
+                live.iter()
+                    .filter(short_date)
+                    .find_map(|b| dates::find(&b.text, order))
+            })
     }
 
     /// The page's own <main> (or role="main") element, if it holds a fair share of the text.
