@@ -945,7 +945,10 @@ fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // Bytes, not a str slice: the 12th byte may fall inside a character.
+        let end = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {
@@ -1221,6 +1224,8 @@ mod tests {
             decode_entities("Rock &amp; Roll &#8211; &#x41;&bogus; &"),
             "Rock & Roll – A&bogus; &"
         );
+        // Found by cargo fuzz: the entity window once ended inside a character.
+        assert_eq!(decode_entities("&ĂĂĂĂĂĂĂĂ;"), "&ĂĂĂĂĂĂĂĂ;");
     }
 
     #[test]
