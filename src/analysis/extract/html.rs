@@ -186,18 +186,37 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
             return b.finish(title, meta, include_removed);
         }
     }
-    for blk in &page.blocks {
+    let in_main = |blk: &TextBlock| {
+        (main.layout == Layout::Page && main.roots.is_empty())
+            || main.roots.iter().any(|c| blk.ancestors.contains(c))
+    };
+    // After an article's last paragraph of prose come its tags, share and author lines.
+    let tail_from = if main.layout == Layout::Article {
+        page.blocks
+            .iter()
+            .rposition(|blk| blk.dropped.is_none() && prose_like(blk) && in_main(blk))
+            .map_or(usize::MAX, |i| i + 1)
+    } else {
+        usize::MAX
+    };
+    for (bi, blk) in page.blocks.iter().enumerate() {
         let key = fold(&blk.text);
         if key.is_empty() || key == title_key {
+            continue;
+        }
+        if bi >= tail_from && blk.dropped.is_none() && in_main(blk) {
+            b.drop(
+                BlockKind::Boilerplate,
+                &blk.text,
+                "after the article's last paragraph",
+            );
             continue;
         }
         if let Some(reason) = blk.dropped {
             b.drop(BlockKind::Boilerplate, &blk.text, reason);
             continue;
         }
-        let inside = (main.layout == Layout::Page && main.roots.is_empty())
-            || main.roots.iter().any(|c| blk.ancestors.contains(c));
-        if !inside {
+        if !in_main(blk) {
             b.drop(
                 BlockKind::Boilerplate,
                 &blk.text,
