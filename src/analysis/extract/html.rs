@@ -199,8 +199,25 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
     } else {
         usize::MAX
     };
+    // On listing and shop pages the same short label repeats on every card ("Add to cart",
+    // "$659.99 was $761.98"); the first one stays.
+    let mut repeats: HashMap<String, usize> = HashMap::default();
+    if main.layout == Layout::Page {
+        for blk in page
+            .blocks
+            .iter()
+            .filter(|b| b.dropped.is_none() && b.chars < 40)
+        {
+            *repeats.entry(fold(&blk.text)).or_default() += 1;
+        }
+    }
+    let mut seen_repeat: std::collections::HashSet<String> = Default::default();
     for (bi, blk) in page.blocks.iter().enumerate() {
         let key = fold(&blk.text);
+        if repeats.get(&key).is_some_and(|n| *n >= 3) && !seen_repeat.insert(key.clone()) {
+            b.drop(BlockKind::Boilerplate, &blk.text, "repeated short block");
+            continue;
+        }
         if key.is_empty() || key == title_key {
             continue;
         }
@@ -1215,14 +1232,17 @@ mod tests {
     #[test]
     fn a_listing_keeps_its_links() {
         let items: String = (0..15)
-            .map(|i| format!(r#"<li><a href="/item/{i}">Conference number {i} on data</a></li>"#))
+            .map(|i| {
+                format!(r#"<div><a href="/item/{i}">Conference number {i} on data</a><p>Add to cart</p></div>"#)
+            })
             .collect();
         let html = format!(
-            r#"<html><body><nav><a href="/">Home</a></nav><main><h1>Tech conferences</h1><ul>{items}</ul></main>
+            r#"<html><body><nav><a href="/">Home</a></nav><main><h1>Tech conferences</h1>{items}</main>
             <footer>Copyright</footer></body></html>"#
         );
         let x = extract(&html, false);
         assert!(x.text.contains("Conference number 0") && x.text.contains("Conference number 14"));
+        assert_eq!(x.text.matches("Add to cart").count(), 1, "{}", x.text);
         assert!(!x.text.contains("Home") && !x.text.contains("Copyright"));
     }
 
