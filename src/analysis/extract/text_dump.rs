@@ -215,7 +215,7 @@ fn fold(line: &str) -> String {
         .to_lowercase()
 }
 
-fn is_caption(key: &str) -> bool {
+pub(crate) fn is_caption(key: &str) -> bool {
     // "... trong cuộc gặp. Ảnh: Chu Thanh": a credit closing the line.
     let tail_credit = key.split_whitespace().count() <= 40
         && key
