@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, Selector};
 
-use super::{dates, text_dump, BlockKind, Builder, Extracted, Metadata};
+use super::{dates, fold, text_dump, word_share, BlockKind, Builder, Extracted, Metadata};
 
 /// Deeper nesting than this is not a real page; html5ever's scope checks are linear in the
 /// stack depth, so such input is reduced to its text instead of being parsed as a tree.
@@ -965,7 +965,7 @@ fn page_title(doc: &Html, page: &Page<'_>, main: &MainContent, json_ld: &JsonLd)
     // The content's own <h1>, or one elsewhere that says what the declared title says: a
     // site-wide <h1> (the logo, "Blog") shares no words with it.
     let agreeing = h1s.iter().find(|b| match &declared {
-        Some(d) => in_main(b) || word_overlap(&b.text, d) >= 0.5,
+        Some(d) => in_main(b) || word_share(&fold(&b.text), &fold(d)) >= 0.5,
         None => true,
     });
     agreeing
@@ -973,17 +973,6 @@ fn page_title(doc: &Html, page: &Page<'_>, main: &MainContent, json_ld: &JsonLd)
         .or(declared)
         .or_else(|| h1s.first().map(|b| b.text.clone()))
         .unwrap_or_default()
-}
-
-/// Share of `a`'s words (lowercase) found in `b`.
-fn word_overlap(a: &str, b: &str) -> f64 {
-    let b_words: Vec<String> = b.split_whitespace().map(str::to_lowercase).collect();
-    let a_words: Vec<String> = a.split_whitespace().map(str::to_lowercase).collect();
-    if a_words.is_empty() {
-        return 0.0;
-    }
-    let hits = a_words.iter().filter(|w| b_words.contains(w)).count();
-    hits as f64 / a_words.len() as f64
 }
 
 /// "Headline | Site" -> "Headline" when the tail is the site's name (or, without one, when
@@ -1060,10 +1049,6 @@ fn decode_entities(s: &str) -> String {
 
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn fold(s: &str) -> String {
-    squash(s).to_lowercase()
 }
 
 /// A quick tag scan: does the element nesting go deeper than `limit`?

@@ -130,6 +130,25 @@ impl Builder {
     }
 }
 
+/// Case- and space-folded form of a line, for comparisons.
+pub(crate) fn fold(line: &str) -> String {
+    line.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Share of `a`'s words that also occur in `b` (0 when `a` has none).
+pub(crate) fn word_share(a: &str, b: &str) -> f64 {
+    let b_words: Vec<&str> = b.split_whitespace().collect();
+    let a_words: Vec<&str> = a.split_whitespace().collect();
+    if a_words.is_empty() {
+        return 0.0;
+    }
+    let hits = a_words.iter().filter(|w| b_words.contains(w)).count();
+    hits as f64 / a_words.len() as f64
+}
+
 /// "06/11/2024 14:14" or "06/11/2024" anywhere in a line -> "2024-11-06T14:14:00" / "2024-11-06".
 pub fn vietnamese_timestamp(line: &str) -> Option<String> {
     let bytes = line.as_bytes();

@@ -3,7 +3,7 @@
 //! Vietnamese news pages. First version: ordered rules; a learned line classifier replaces it.
 use std::collections::HashMap;
 
-use super::{vietnamese_timestamp, BlockKind, Builder, Extracted, Metadata};
+use super::{fold, vietnamese_timestamp, word_share, BlockKind, Builder, Extracted, Metadata};
 
 /// Lines that open a block of related links or a widget: everything short after them is not
 /// article text.
@@ -207,14 +207,6 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
     b.finish(title, meta, include_removed)
 }
 
-/// Case- and space-folded form for comparisons.
-fn fold(line: &str) -> String {
-    line.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
 pub(crate) fn is_caption(key: &str) -> bool {
     // "... trong cuộc gặp. Ảnh: Chu Thanh": a credit closing the line.
     let tail_credit = key.split_whitespace().count() <= 40
@@ -330,14 +322,8 @@ fn teaser_ends_page(lines: &[&str], i: usize) -> bool {
 
 /// Nearly the same words: a headline repeated with a word added or changed.
 fn same_words(a: &str, b: &str) -> bool {
-    let aw: Vec<&str> = a.split_whitespace().collect();
-    let bw: Vec<&str> = b.split_whitespace().collect();
-    if aw.len() < 4 || bw.len() < 4 {
-        return false;
-    }
-    let in_b = aw.iter().filter(|w| bw.contains(w)).count();
-    let in_a = bw.iter().filter(|w| aw.contains(w)).count();
-    in_b * 10 >= aw.len() * 8 && in_a * 10 >= bw.len() * 8
+    let long_enough = |s: &str| s.split_whitespace().count() >= 4;
+    long_enough(a) && long_enough(b) && word_share(a, b) >= 0.8 && word_share(b, a) >= 0.8
 }
 
 fn next_is_teaser(lines: &[&str], i: usize) -> bool {
