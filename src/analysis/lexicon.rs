@@ -1,6 +1,6 @@
 //! Word lists shipped in models/lexicon (Apache-2.0, see models/lexicon/README.md), embedded in
 //! the binary and keyed by canonical syllable keys (see normalize::syllable_key).
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
 use super::normalize::syllable_key;
@@ -18,7 +18,7 @@ macro_rules! lexicon_file {
 /// A set of multi-syllable entries; each entry is its syllable keys joined by one space.
 #[derive(Debug, Default)]
 pub struct WordSet {
-    entries: HashSet<String>,
+    entries: FxHashSet<String>,
     /// Longest entry, in syllables.
     pub max_syllables: usize,
 }

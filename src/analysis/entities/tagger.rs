@@ -594,28 +594,30 @@ impl Layer {
             transitions,
         }
     }
-
-    fn emissions(&self, bits: u32, feats: &[u64]) -> [i32; N_TAGS] {
-        let mut out = [0; N_TAGS];
-        for &h in feats {
-            let b = NerModel::bucket(bits, h);
-            for (o, &w) in out.iter_mut().zip(&self.weights[b..b + N_TAGS]) {
-                *o += i32::from(w);
-            }
-        }
-        out
-    }
-
-    fn transition(&self, prev: Option<usize>, t: usize) -> f64 {
-        f64::from(self.transitions[prev.unwrap_or(N_TAGS) * N_TAGS + t])
-    }
 }
+
+/// Scores of one token: per layer, one sum per tag.
+pub type LayerSums = [[i32; N_TAGS]; MAX_LAYERS];
+
+const MAX_LAYERS: usize = 2;
+
+/// Emission scores of a token outside any name: every tag but O forbidden.
+const OUTSIDE: [i32; N_TAGS] = {
+    let mut e = [-(1 << 20); N_TAGS];
+    e[0] = 0;
+    e
+};
 
 /// The entity model: a first layer over sentence features and, optionally, a second one that
 /// also sees what the first found in the whole document (the same name tagged elsewhere).
 pub struct NerModel {
     bits: u32,
-    layers: Vec<Layer>,
+    /// The layers' weights side by side per bucket ([bucket][layer][tag]): the second layer
+    /// reads every feature the first reads, and these lookups are bound by memory latency, so
+    /// one fetch serves both.
+    weights: Vec<i8>,
+    /// Per layer, transitions[prev * N_TAGS + tag]; prev = N_TAGS is the sentence start.
+    transitions: Vec<Vec<i16>>,
     /// Score units per nat of the last layer, for the confidence (fitted on held-out data).
     pub temperature: f32,
 }
@@ -631,28 +633,54 @@ pub enum NerModelError {
 const N_TRANSITIONS: usize = (N_TAGS + 1) * N_TAGS;
 
 impl NerModel {
+    /// Start of a feature's weights in one layer's table (`Layer::new` weights).
     #[inline]
     pub fn bucket(bits: u32, hash: u64) -> usize {
         (hash >> (64 - bits)) as usize * N_TAGS
     }
 
     pub fn new(bits: u32, layers: Vec<Layer>, temperature: f32) -> Self {
+        assert!((1..=MAX_LAYERS).contains(&layers.len()));
         debug_assert!(layers.iter().all(|l| l.weights.len() == N_TAGS << bits));
+        let stride = N_TAGS * layers.len();
+        let mut weights = vec![0i8; stride << bits];
+        for (k, l) in layers.iter().enumerate() {
+            for (row, w) in weights
+                .chunks_exact_mut(stride)
+                .zip(l.weights.chunks_exact(N_TAGS))
+            {
+                row[k * N_TAGS..(k + 1) * N_TAGS].copy_from_slice(w);
+            }
+        }
         Self {
             bits,
-            layers,
+            weights,
+            transitions: layers.into_iter().map(|l| l.transitions).collect(),
             temperature,
         }
     }
 
     pub fn layers(&self) -> usize {
-        self.layers.len()
+        self.transitions.len()
+    }
+
+    /// Layer `k` as trained (its own weight table).
+    fn layer(&self, k: usize) -> Layer {
+        let stride = N_TAGS * self.layers();
+        let weights = self
+            .weights
+            .chunks_exact(stride)
+            .flat_map(|row| &row[k * N_TAGS..(k + 1) * N_TAGS])
+            .copied()
+            .collect();
+        Layer::new(weights, self.transitions[k].clone())
     }
 
     /// Adds a layer on top (the document-aware one).
     pub fn push_layer(&mut self, layer: Layer, temperature: f32) {
-        self.layers.push(layer);
-        self.temperature = temperature;
+        let mut layers: Vec<Layer> = (0..self.layers()).map(|k| self.layer(k)).collect();
+        layers.push(layer);
+        *self = Self::new(self.bits, layers, temperature);
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -660,8 +688,9 @@ impl NerModel {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.bits.to_le_bytes());
         out.extend_from_slice(&self.temperature.to_le_bytes());
-        out.extend_from_slice(&(self.layers.len() as u32).to_le_bytes());
-        for l in &self.layers {
+        out.extend_from_slice(&(self.layers() as u32).to_le_bytes());
+        for k in 0..self.layers() {
+            let l = self.layer(k);
             for w in &l.transitions {
                 out.extend_from_slice(&w.to_le_bytes());
             }
@@ -678,7 +707,7 @@ impl NerModel {
         let bits = u32::from_le_bytes(word(8));
         let temperature = f32::from_le_bytes(word(12));
         let n_layers = u32::from_le_bytes(word(16)) as usize;
-        if !(8..=24).contains(&bits) || !(1..=2).contains(&n_layers) {
+        if !(8..=24).contains(&bits) || !(1..=MAX_LAYERS).contains(&n_layers) {
             return Err(NerModelError::BadSize);
         }
         let per_layer = 2 * N_TRANSITIONS + (N_TAGS << bits);
@@ -700,35 +729,94 @@ impl NerModel {
         Ok(Self::new(bits, layers, temperature))
     }
 
+    /// Every layer's sums over `feats` (layers the model lacks stay 0).
+    #[inline]
+    fn sums(&self, feats: &[u64]) -> LayerSums {
+        let stride = N_TAGS * self.layers();
+        let mut out = [[0; N_TAGS]; MAX_LAYERS];
+        for &h in feats {
+            let at = (h >> (64 - self.bits)) as usize * stride;
+            for (k, w) in self.weights[at..at + stride]
+                .chunks_exact(N_TAGS)
+                .enumerate()
+            {
+                for (o, &w) in out[k].iter_mut().zip(w) {
+                    *o += i32::from(w);
+                }
+            }
+        }
+        out
+    }
+
+    /// Every layer's scores of each token from the same features (the first layer's); a token
+    /// without features is outside any name (see `SentenceInputs::features_near_capitals`).
+    pub fn shared_emissions(&self, feats: &[Vec<u64>]) -> Vec<LayerSums> {
+        feats
+            .iter()
+            .map(|f| {
+                if f.is_empty() {
+                    [OUTSIDE; MAX_LAYERS]
+                } else {
+                    self.sums(f)
+                }
+            })
+            .collect()
+    }
+
     /// Emission scores of layer `layer` for a sentence's token features. A token without
     /// features is outside any name (see `SentenceInputs::features_near_capitals`).
     pub fn emissions(&self, layer: usize, feats: &[Vec<u64>]) -> Vec<[i32; N_TAGS]> {
-        const OUTSIDE: [i32; N_TAGS] = {
-            let mut e = [-(1 << 20); N_TAGS];
-            e[0] = 0;
-            e
-        };
         feats
             .iter()
             .map(|f| {
                 if f.is_empty() {
                     OUTSIDE
                 } else {
-                    self.layers[layer].emissions(self.bits, f)
+                    self.sums(f)[layer]
                 }
             })
             .collect()
     }
 
     pub fn transition(&self, layer: usize, prev: Option<usize>, t: usize) -> f64 {
-        self.layers[layer].transition(prev, t)
+        f64::from(self.transitions[layer][prev.unwrap_or(N_TAGS) * N_TAGS + t])
     }
 
     /// Best tags of layer `layer`, with its emission scores.
     pub fn decode(&self, layer: usize, feats: &[Vec<u64>]) -> (Vec<[i32; N_TAGS]>, Vec<usize>) {
         let em = self.emissions(layer, feats);
-        let tags = viterbi(&em, |p, t| self.transition(layer, p, t));
+        let tags = self.best_tags(layer, &em);
         (em, tags)
+    }
+
+    /// Best tags of layer `layer` under emission scores `em`.
+    pub fn best_tags(&self, layer: usize, em: &[[i32; N_TAGS]]) -> Vec<usize> {
+        viterbi(em, |p, t| self.transition(layer, p, t))
+    }
+
+    /// Layer `layer`'s scores when `shared` already holds its sums over the first `base[i]`
+    /// features of token `i`: only the features after those are looked up.
+    pub fn emissions_after(
+        &self,
+        layer: usize,
+        shared: &[LayerSums],
+        base: &[usize],
+        feats: &[Vec<u64>],
+    ) -> Vec<[i32; N_TAGS]> {
+        feats
+            .iter()
+            .zip(shared.iter().zip(base))
+            .map(|(f, (s, &n))| {
+                if f.is_empty() {
+                    return OUTSIDE;
+                }
+                let mut e = s[layer];
+                for (o, x) in e.iter_mut().zip(self.sums(&f[n..])[layer]) {
+                    *o += x;
+                }
+                e
+            })
+            .collect()
     }
 }
 
@@ -831,9 +919,18 @@ impl LearnedTagger {
             .iter()
             .map(SentenceInputs::features_near_capitals)
             .collect();
-        let mut decoded: Vec<(Vec<[i32; N_TAGS]>, Vec<usize>)> = first_features
+        // Both layers read the first layer's features: their sums come from one pass.
+        let shared: Vec<Vec<LayerSums>> = first_features
             .iter()
-            .map(|f| self.model.decode(0, f))
+            .map(|f| self.model.shared_emissions(f))
+            .collect();
+        let mut decoded: Vec<(Vec<[i32; N_TAGS]>, Vec<usize>)> = shared
+            .iter()
+            .map(|s| {
+                let em: Vec<[i32; N_TAGS]> = s.iter().map(|e| e[0]).collect();
+                let tags = self.model.best_tags(0, &em);
+                (em, tags)
+            })
             .collect();
         let last = self.model.layers() - 1;
         if last > 0 {
@@ -843,7 +940,15 @@ impl LearnedTagger {
                 .iter()
                 .zip(first_features)
                 .zip(&tags)
-                .map(|((x, f), t)| self.model.decode(last, &x.second_features(f, t, &ctx)))
+                .zip(&shared)
+                .map(|(((x, f), t), s)| {
+                    let base: Vec<usize> = f.iter().map(Vec::len).collect();
+                    let em =
+                        self.model
+                            .emissions_after(last, s, &base, &x.second_features(f, t, &ctx));
+                    let tags = self.model.best_tags(last, &em);
+                    (em, tags)
+                })
                 .collect();
         }
         let trans = |p: Option<usize>, t: usize| self.model.transition(last, p, t);

@@ -132,10 +132,32 @@ impl Builder {
 
 /// Case- and space-folded form of a line, for comparisons.
 pub(crate) fn fold(line: &str) -> String {
-    line.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    // One pass, ASCII without the Unicode tables: this runs on every line of every page.
+    let mut out = String::with_capacity(line.len());
+    let mut space = false;
+    for c in line.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if c == 'Σ' {
+                // Final sigma depends on its neighbours: std's whole-string rule.
+                return line
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
 }
 
 /// Share of `a`'s words that also occur in `b` (0 when `a` has none).

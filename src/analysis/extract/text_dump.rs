@@ -1,7 +1,7 @@
 //! Plain-text page dumps (what crawlers save): each line is classified as title, lead, body,
 //! caption, source credit, related link, navigation, widget or counter, by cues that hold on
 //! Vietnamese news pages. First version: ordered rules; a learned line classifier replaces it.
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{fold, vietnamese_timestamp, word_share, BlockKind, Builder, Extracted, Metadata};
 
@@ -55,7 +55,7 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
         .collect();
     // Folded once per line: lowercasing Vietnamese goes through the Unicode tables.
     let keys: Vec<String> = lines.iter().map(|l| fold(l)).collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     for (l, k) in lines.iter().zip(&keys) {
         if !l.is_empty() {
             *counts.entry(k.as_str()).or_default() += 1;
@@ -64,14 +64,14 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
     let mut b = Builder::default();
     let mut meta = Metadata::default();
     let mut title = String::new();
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: FxHashMap<String, ()> = FxHashMap::default();
     let mut in_related = false;
     let mut body_seen = false;
     let mut ended = false;
     let mut title_done = false;
     let mut teaser_next = false;
     // Word pairs of the kept paragraphs, to spot the story told again further down.
-    let mut told: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let mut told: FxHashSet<u64> = FxHashSet::default();
     for (i, &line) in lines.iter().enumerate() {
         if line.is_empty() {
             continue;
@@ -267,7 +267,7 @@ fn word_pairs(key: &str) -> impl Iterator<Item = u64> + '_ {
     let words: Vec<&str> = key.split_whitespace().collect();
     (1..words.len())
         .map(move |i| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = rustc_hash::FxHasher::default();
             (words[i - 1], words[i]).hash(&mut h);
             h.finish()
         })
@@ -277,7 +277,7 @@ fn word_pairs(key: &str) -> impl Iterator<Item = u64> + '_ {
 
 /// Do the paragraphs after line `i` mostly repeat paragraphs already kept? Pages append a
 /// second article that retells the same story under a new headline.
-fn retold_after(lines: &[&str], i: usize, told: &std::collections::HashSet<u64>) -> bool {
+fn retold_after(lines: &[&str], i: usize, told: &FxHashSet<u64>) -> bool {
     if told.is_empty() {
         return false;
     }
