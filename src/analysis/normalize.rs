@@ -20,6 +20,42 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `s` lowercased, exactly as `str::to_lowercase`, with Vietnamese letters mapped without the
+/// Unicode case tables (their lookup showed up in profiles: every line and token is lowercased).
+pub fn lowercase(s: &str) -> String {
+    if s.contains('Σ') {
+        // Final sigma depends on its neighbours: std's whole-string rule.
+        return s.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_lowercase(&mut out, c);
+    }
+    out
+}
+
+/// Appends `c` lowercased (as `char::to_lowercase`; not for 'Σ', see `lowercase`).
+#[inline]
+pub fn push_lowercase(out: &mut String, c: char) {
+    let u = c as u32;
+    let lower = match u {
+        0..=0x7F => Some(c.to_ascii_lowercase()),
+        // Latin-1 capitals (× excepted), then letters already lowercase.
+        0xC0..=0xDE if u != 0xD7 => char::from_u32(u + 0x20),
+        0xD7..=0xFF => Some(c),
+        // Vietnamese letters of Latin Extended Additional alternate capital, small.
+        0x1EA0..=0x1EFF => char::from_u32(u | 1),
+        // Ă Đ Ĩ Ũ Ơ Ư and their small forms.
+        0x102 | 0x110 | 0x128 | 0x168 | 0x1A0 | 0x1AF => char::from_u32(u + 1),
+        0x103 | 0x111 | 0x129 | 0x169 | 0x1A1 | 0x1B0 => Some(c),
+        _ => None,
+    };
+    match lower {
+        Some(l) => out.push(l),
+        None => out.extend(c.to_lowercase()),
+    }
+}
+
 const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
 fn is_vowel(c: char) -> bool {
@@ -101,6 +137,18 @@ fn tone_position(l: &[char]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_matches_std() {
+        for u in 0..0x2000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let s = format!("{c}a{c}");
+            assert_eq!(lowercase(&s), s.to_lowercase(), "U+{u:04X}");
+        }
+        for s in ["ĐỨC", "Ông NGUYỄN Văn Ư", "ΟΔΟΣ Σ", "İstanbul"] {
+            assert_eq!(lowercase(s), s.to_lowercase());
+        }
+    }
 
     #[test]
     fn tone_conventions_share_a_key() {

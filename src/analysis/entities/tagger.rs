@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use super::{numeric, Entity, EntityTagger, Label, SentenceView};
 use crate::analysis::lexicon::{Lexicons, WordSet};
+use crate::analysis::normalize::lowercase;
 use crate::analysis::segment::perceptron::{hash_str, key_of, mix, shape_of, PassThrough};
 use crate::analysis::segment::tokenize::TokenKind;
 
@@ -273,7 +274,7 @@ impl SentenceInputs {
             shapes.push(shape_of(text, t.kind));
             suffix.push(if t.kind == TokenKind::Word && text.chars().count() > 3 {
                 let tail: String = text.chars().rev().take(3).collect();
-                hash_str(&tail.to_lowercase())
+                hash_str(&lowercase(&tail))
             } else {
                 0
             });
@@ -789,9 +790,51 @@ impl NerModel {
         (em, tags)
     }
 
-    /// Best tags of layer `layer` under emission scores `em`.
+    /// Best tags of layer `layer` under emission scores `em`: `viterbi` in integers (the scores
+    /// are integers, so the sums and the choices are the same; this runs twice per sentence).
     pub fn best_tags(&self, layer: usize, em: &[[i32; N_TAGS]]) -> Vec<usize> {
-        viterbi(em, |p, t| self.transition(layer, p, t))
+        const FORBIDDEN: i64 = i64::MIN / 4;
+        let n = em.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let mut tr = [[FORBIDDEN; N_TAGS]; N_TAGS + 1];
+        for (p, row) in tr.iter_mut().enumerate() {
+            let prev = (p < N_TAGS).then_some(p);
+            for (t, x) in row.iter_mut().enumerate() {
+                if allowed(prev, t) {
+                    *x = i64::from(self.transitions[layer][p * N_TAGS + t]);
+                }
+            }
+        }
+        let mut score = [0i64; N_TAGS];
+        for t in 0..N_TAGS {
+            score[t] = i64::from(em[0][t]) + tr[N_TAGS][t];
+        }
+        let mut back = vec![[0u8; N_TAGS]; n];
+        for i in 1..n {
+            let mut next = [FORBIDDEN; N_TAGS];
+            for t in 0..N_TAGS {
+                let mut best = (i64::MIN, 0);
+                for (p, row) in tr.iter().take(N_TAGS).enumerate() {
+                    let v = score[p] + row[t];
+                    if v > best.0 {
+                        best = (v, p);
+                    }
+                }
+                // Unreachable tags stay at FORBIDDEN, so nothing overflows.
+                next[t] = (best.0 + i64::from(em[i][t])).max(FORBIDDEN);
+                back[i][t] = best.1 as u8;
+            }
+            score = next;
+        }
+        let mut t = (0..N_TAGS).max_by_key(|&t| score[t]).unwrap_or(0);
+        let mut tags = vec![0; n];
+        for i in (0..n).rev() {
+            tags[i] = t;
+            t = back[i][t] as usize;
+        }
+        tags
     }
 
     /// Layer `layer`'s scores when `shared` already holds its sums over the first `base[i]`
@@ -1169,6 +1212,34 @@ pub fn sequence_log_probability(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_viterbi_matches_the_float_one() {
+        let model = NerModel::from_bytes(EMBEDDED_ENTITIES).unwrap();
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in 1..40 {
+            let em: Vec<[i32; N_TAGS]> = (0..n)
+                .map(|_| {
+                    if next() % 4 == 0 {
+                        OUTSIDE
+                    } else {
+                        // Small ranges make ties, where the choice must match too.
+                        std::array::from_fn(|_| (next() % 7) as i32 * 100 - 300)
+                    }
+                })
+                .collect();
+            for layer in 0..model.layers() {
+                let float = viterbi(&em, |p, t| model.transition(layer, p, t));
+                assert_eq!(model.best_tags(layer, &em), float, "n={n} layer={layer}");
+            }
+        }
+    }
 
     /// Every tag sequence of `n` tokens that the constraints allow.
     fn all_paths(n: usize) -> Vec<Vec<usize>> {

@@ -143,9 +143,7 @@ pub(crate) fn fold(line: &str) -> String {
                 out.push(' ');
                 space = false;
             }
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else if c == 'Σ' {
+            if c == 'Σ' {
                 // Final sigma depends on its neighbours: std's whole-string rule.
                 return line
                     .split_whitespace()
@@ -153,7 +151,7 @@ pub(crate) fn fold(line: &str) -> String {
                     .join(" ")
                     .to_lowercase();
             } else {
-                out.extend(c.to_lowercase());
+                crate::analysis::normalize::push_lowercase(&mut out, c);
             }
         }
     }

@@ -249,7 +249,7 @@ fn source_credit(line: &str) -> Option<String> {
         }
         inner = x;
     }
-    let lower = inner.to_lowercase();
+    let lower = crate::analysis::normalize::lowercase(inner);
     if lower.starts_with("nguồn ảnh") {
         return None;
     }

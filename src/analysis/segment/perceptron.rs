@@ -107,7 +107,7 @@ fn cached_key(text: &str) -> u64 {
 pub(crate) fn key_of(text: &str, kind: TokenKind) -> u64 {
     match kind {
         TokenKind::Word | TokenKind::Punct | TokenKind::Symbol => cached_key(text),
-        TokenKind::Code => hash_str(&text.to_lowercase()),
+        TokenKind::Code => hash_str(&crate::analysis::normalize::lowercase(text)),
         TokenKind::Number => hash_str("<num>"),
         TokenKind::Url | TokenKind::Email => hash_str("<url>"),
     }
