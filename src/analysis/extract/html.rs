@@ -295,6 +295,8 @@ struct TextBlock {
 struct Size {
     chars: u32,
     link_chars: u32,
+    /// Text of the largest <article> or <main> element inside (or this one).
+    content_chars: u32,
 }
 
 /// The page as paragraph-like blocks plus the text size of every element.
@@ -328,6 +330,14 @@ impl<'a> Page<'a> {
         self.sizes.get(&id).copied().unwrap_or_default()
     }
 
+    /// Does one <article> or <main> hold most of the element's text? Layout classes name the
+    /// column beside a sidebar ("col-sm-9 sidebar-first-only"); a sidebar of teaser cards holds
+    /// many small <article>s.
+    fn mostly_content(&self, id: NodeId) -> bool {
+        let s = self.size(id);
+        s.chars > 0 && f64::from(s.content_chars) >= 0.5 * f64::from(s.chars)
+    }
+
     /// Why the element is boilerplate, if it is.
     fn boilerplate(
         &self,
@@ -345,7 +355,7 @@ impl<'a> Page<'a> {
             );
         let reason = if BOILERPLATE_TAGS.contains(&name) && !article_header {
             "boilerplate tag"
-        } else if class_cue(el) == Some(ClassCue::Chrome) {
+        } else if class_cue(el) == Some(ClassCue::Chrome) && !self.mostly_content(node.id()) {
             "boilerplate class"
         } else {
             return None;
@@ -800,6 +810,7 @@ fn subtree_sizes(doc: &Html) -> HashMap<NodeId, Size> {
             Node::Text(t) => Size {
                 chars: visible_chars(t) as u32,
                 link_chars: 0,
+                content_chars: 0,
             },
             Node::Element(e) if JUNK_TAGS.contains(&e.name()) => continue,
             Node::Element(e) => {
@@ -808,6 +819,9 @@ fn subtree_sizes(doc: &Html) -> HashMap<NodeId, Size> {
                     s.link_chars = s.chars;
                 }
                 sizes.insert(node.id(), s);
+                if matches!(e.name(), "article" | "main") {
+                    s.content_chars = s.chars;
+                }
                 s
             }
             _ => sizes.get(&node.id()).copied().unwrap_or_default(),
@@ -816,6 +830,7 @@ fn subtree_sizes(doc: &Html) -> HashMap<NodeId, Size> {
             let e = sizes.entry(p.id()).or_default();
             e.chars += own.chars;
             e.link_chars += own.link_chars;
+            e.content_chars = e.content_chars.max(own.content_chars);
         }
     }
     sizes
@@ -1209,6 +1224,33 @@ mod tests {
         let x = extract(&html, false);
         assert!(x.text.contains("The council approved"), "{}", x.text);
         assert!(!x.text.contains("Popular post"));
+    }
+
+    #[test]
+    fn a_sidebar_layout_class_on_the_content_column_does_not_drop_the_article() {
+        // Drupal names the main column after the layout ("sidebar-first-only"); the menus and
+        // the real sidebar of teaser cards around it outweigh it, so only the <article> inside
+        // tells it apart. The sidebar's small <article>s do not save the sidebar.
+        let menu: String = (0..60)
+            .map(|i| format!(r#"<li><a href="/m{i}">Menu entry number {i} of the site</a></li>"#))
+            .collect();
+        let cards: String = (0..6)
+            .map(|i| {
+                format!("<article><p>Teaser {i}: a short summary of another story.</p></article>")
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><nav><ul>{menu}</ul></nav>
+            <section class="col-sm-9 sidebar-first-only"><article><div class="content">{}</div></article></section>
+            <div class="sidebar">{cards}</div><footer><ul>{menu}</ul></footer></body></html>"#,
+            para(
+                "Tutors are excited to work with every student who would like some help.",
+                8
+            )
+        );
+        let x = extract(&html, false);
+        assert!(x.text.contains("Tutors are excited"), "{}", x.text);
+        assert!(!x.text.contains("Teaser"), "{}", x.text);
     }
 
     #[test]
