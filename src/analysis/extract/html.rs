@@ -81,7 +81,6 @@ const BAD_CLASS_WORDS: &[&str] = &[
     "cookie",
     "cookies",
     "consent",
-    "banner",
     "advert",
     "advertisement",
     "ad",
@@ -485,7 +484,10 @@ impl<'a> Page<'a> {
                     .map(|b| b.chars)
                     .sum()
             });
-            if prose >= MIN_ARTICLE_CHARS {
+            let commented_article = !with_comments
+                && prose >= MIN_COMMENTED_ARTICLE_CHARS
+                && self.blocks.iter().any(|b| b.in_comments && prose_like(b));
+            if prose >= MIN_ARTICLE_CHARS || commented_article {
                 return MainContent {
                     roots: article.into_iter().collect(),
                     layout: Layout::Article,
@@ -564,6 +566,11 @@ const MIN_PROSE_CHARS: usize = 40;
 const CHROME_WEIGHT: f64 = 0.5;
 /// A page whose best subtree holds less prose than this is not an article.
 const MIN_ARTICLE_CHARS: usize = 1000;
+
+/// Prose enough for an article when the page marks a comment thread beside it: a short blog
+/// post followed by a long discussion is still the post (a forum thread's opening message is
+/// usually shorter, or its replies are not marked as comments).
+const MIN_COMMENTED_ARTICLE_CHARS: usize = 500;
 
 fn prose_like(b: &TextBlock) -> bool {
     b.chars >= MIN_PROSE_CHARS && b.link_chars * 10 < b.chars * 3
@@ -1271,6 +1278,24 @@ mod tests {
         );
         let x = extract(&article, false);
         assert!(x.text.contains("The port reopened") && !x.text.contains("anna wrote"));
+
+        // A short post under a long discussion is still the post.
+        let short_post = format!(
+            r#"<html><body><article>{}</article><section class="comments">{}</section></body></html>"#,
+            para(
+                "The port reopened on Monday after three weeks of repairs to its quay.",
+                10
+            ),
+            (0..12)
+                .map(|i| comment(&format!("user{i}")))
+                .collect::<String>()
+        );
+        let x = extract(&short_post, false);
+        assert!(
+            x.text.contains("The port reopened") && !x.text.contains("user3 wrote"),
+            "{}",
+            x.text
+        );
 
         let thread = format!(
             r#"<html><body><h1>Which tyres for winter?</h1><div class="comment-list">{}</div></body></html>"#,
