@@ -488,9 +488,10 @@ impl<'a> Page<'a> {
                 && prose >= MIN_COMMENTED_ARTICLE_CHARS
                 && self.blocks.iter().any(|b| b.in_comments && prose_like(b));
             if prose >= MIN_ARTICLE_CHARS || commented_article {
-                let article = article.map(|id| self.marked_body(id, prose, &counted));
+                let body = article.map(|id| self.marked_body(id, prose, &counted));
                 return MainContent {
-                    roots: article.into_iter().collect(),
+                    roots: body.into_iter().collect(),
+                    scored: article.into_iter().collect(),
                     layout: Layout::Article,
                     comments_are_content: with_comments,
                 };
@@ -499,8 +500,10 @@ impl<'a> Page<'a> {
         // Too little prose for an article: a listing, a shop or a forum page, where the
         // lists and links are the content. Keep all but the boilerplate, inside the page's
         // <main> when it marks one.
+        let roots: Vec<NodeId> = self.landmark_main().into_iter().collect();
         MainContent {
-            roots: self.landmark_main().into_iter().collect(),
+            scored: roots.clone(),
+            roots,
             layout: Layout::Page,
             comments_are_content: true,
         }
@@ -513,7 +516,7 @@ impl<'a> Page<'a> {
         let start = live
             .iter()
             .position(|b| {
-                main.roots.is_empty() || main.roots.iter().any(|r| b.ancestors.contains(r))
+                main.scored.is_empty() || main.scored.iter().any(|r| b.ancestors.contains(r))
             })
             .unwrap_or(0);
         let short_date = |b: &&&TextBlock| b.chars <= 120;
@@ -656,6 +659,9 @@ fn prose_like(b: &TextBlock) -> bool {
 struct MainContent {
     /// Elements holding the content; empty on a `Layout::Page` page means the whole page.
     roots: Vec<NodeId>,
+    /// The best-scoring elements, which `roots` may narrow to the marked article body: the
+    /// headline and the byline sit around the body.
+    scored: Vec<NodeId>,
     layout: Layout,
     comments_are_content: bool,
 }
@@ -1053,8 +1059,9 @@ fn page_title(doc: &Html, page: &Page<'_>, main: &MainContent, json_ld: &JsonLd)
         .map(strip)
         .or_else(|| json_ld.headline.clone().map(strip))
         .or_else(|| first_text(doc, "title").map(strip));
-    let in_main =
-        |b: &TextBlock| main.roots.is_empty() || main.roots.iter().any(|r| b.ancestors.contains(r));
+    let in_main = |b: &TextBlock| {
+        main.scored.is_empty() || main.scored.iter().any(|r| b.ancestors.contains(r))
+    };
     let mut h1s: Vec<&TextBlock> = page
         .blocks
         .iter()
