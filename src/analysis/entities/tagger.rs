@@ -790,51 +790,13 @@ impl NerModel {
         (em, tags)
     }
 
-    /// Best tags of layer `layer` under emission scores `em`: `viterbi` in integers (the scores
-    /// are integers, so the sums and the choices are the same; this runs twice per sentence).
+    /// Best tags of layer `layer` under emission scores `em`, in integers: the scores are
+    /// integers, so the sums and the choices are those of the float `viterbi`, and this runs
+    /// twice per sentence.
     pub fn best_tags(&self, layer: usize, em: &[[i32; N_TAGS]]) -> Vec<usize> {
-        const FORBIDDEN: i64 = i64::MIN / 4;
-        let n = em.len();
-        if n == 0 {
-            return Vec::new();
-        }
-        let mut tr = [[FORBIDDEN; N_TAGS]; N_TAGS + 1];
-        for (p, row) in tr.iter_mut().enumerate() {
-            let prev = (p < N_TAGS).then_some(p);
-            for (t, x) in row.iter_mut().enumerate() {
-                if allowed(prev, t) {
-                    *x = i64::from(self.transitions[layer][p * N_TAGS + t]);
-                }
-            }
-        }
-        let mut score = [0i64; N_TAGS];
-        for t in 0..N_TAGS {
-            score[t] = i64::from(em[0][t]) + tr[N_TAGS][t];
-        }
-        let mut back = vec![[0u8; N_TAGS]; n];
-        for i in 1..n {
-            let mut next = [FORBIDDEN; N_TAGS];
-            for t in 0..N_TAGS {
-                let mut best = (i64::MIN, 0);
-                for (p, row) in tr.iter().take(N_TAGS).enumerate() {
-                    let v = score[p] + row[t];
-                    if v > best.0 {
-                        best = (v, p);
-                    }
-                }
-                // Unreachable tags stay at FORBIDDEN, so nothing overflows.
-                next[t] = (best.0 + i64::from(em[i][t])).max(FORBIDDEN);
-                back[i][t] = best.1 as u8;
-            }
-            score = next;
-        }
-        let mut t = (0..N_TAGS).max_by_key(|&t| score[t]).unwrap_or(0);
-        let mut tags = vec![0; n];
-        for i in (0..n).rev() {
-            tags[i] = t;
-            t = back[i][t] as usize;
-        }
-        tags
+        best_path(em, |p, t| {
+            i64::from(self.transitions[layer][p.unwrap_or(N_TAGS) * N_TAGS + t])
+        })
     }
 
     /// Layer `layer`'s scores when `shared` already holds its sums over the first `base[i]`
@@ -868,12 +830,41 @@ pub fn viterbi<S: Copy + Into<f64>>(
     em: &[[S; N_TAGS]],
     trans: impl Fn(Option<usize>, usize) -> f64,
 ) -> Vec<usize> {
+    best_path(em, trans)
+}
+
+/// A path score Viterbi can add up: f64 for training, i64 for the shipped integer model.
+trait PathScore: Copy + PartialOrd + std::ops::Add<Output = Self> {
+    /// Below any reachable score (a forbidden transition).
+    const FORBIDDEN: Self;
+    /// Keeps unreachable scores at FORBIDDEN (no overflow in integers).
+    fn floor(self) -> Self;
+}
+
+impl PathScore for f64 {
+    const FORBIDDEN: f64 = f64::NEG_INFINITY;
+    fn floor(self) -> f64 {
+        self
+    }
+}
+
+impl PathScore for i64 {
+    const FORBIDDEN: i64 = i64::MIN / 4;
+    fn floor(self) -> i64 {
+        self.max(Self::FORBIDDEN)
+    }
+}
+
+fn best_path<S: Copy + Into<T>, T: PathScore>(
+    em: &[[S; N_TAGS]],
+    trans: impl Fn(Option<usize>, usize) -> T,
+) -> Vec<usize> {
     let n = em.len();
     if n == 0 {
         return Vec::new();
     }
-    // The transitions once, forbidden ones as -inf: the inner loop is then plain arithmetic.
-    let mut tr = [[f64::NEG_INFINITY; N_TAGS]; N_TAGS + 1];
+    // The transitions once, forbidden ones lowest: the inner loop is then plain arithmetic.
+    let mut tr = [[T::FORBIDDEN; N_TAGS]; N_TAGS + 1];
     for (p, row) in tr.iter_mut().enumerate() {
         let prev = (p < N_TAGS).then_some(p);
         for (t, x) in row.iter_mut().enumerate() {
@@ -882,29 +873,33 @@ pub fn viterbi<S: Copy + Into<f64>>(
             }
         }
     }
-    let mut score = [0f64; N_TAGS];
+    let mut score = [T::FORBIDDEN; N_TAGS];
     for t in 0..N_TAGS {
         score[t] = em[0][t].into() + tr[N_TAGS][t];
     }
     let mut back = vec![[0u8; N_TAGS]; n];
     for i in 1..n {
-        let mut next = [f64::NEG_INFINITY; N_TAGS];
+        let mut next = [T::FORBIDDEN; N_TAGS];
         for t in 0..N_TAGS {
-            let mut best = (f64::NEG_INFINITY, 0);
+            let mut best = (T::FORBIDDEN, 0);
             for (p, row) in tr.iter().take(N_TAGS).enumerate() {
                 let v = score[p] + row[t];
                 if v > best.0 {
                     best = (v, p);
                 }
             }
-            next[t] = best.0 + em[i][t].into();
+            next[t] = (best.0 + em[i][t].into()).floor();
             back[i][t] = best.1 as u8;
         }
         score = next;
     }
-    let mut t = (0..N_TAGS)
-        .max_by(|&a, &b| score[a].total_cmp(&score[b]))
-        .unwrap_or(0);
+    // The last best on ties, as `Iterator::max_by` gives.
+    let mut t = 0;
+    for k in 1..N_TAGS {
+        if score[k] >= score[t] {
+            t = k;
+        }
+    }
     let mut tags = vec![0; n];
     for i in (0..n).rev() {
         tags[i] = t;
