@@ -30,6 +30,6 @@ check() { # name gold-dir floor
 }
 check "seed page dumps" "$shared/data/extract/seeds-vi" 0.95
 check "VLSP 2018 articles in page dumps" "$tmp/vi-dumps" 0.95
-check "WCXB dev (HTML, 7 page types)" "$shared/data/extract/wcxb-dev" 0.88
-check "ScrapingHub articles (HTML)" "$shared/data/extract/scrapinghub" 0.86
+check "WCXB dev (HTML, 7 page types)" "$shared/data/extract/wcxb-dev" 0.90
+check "ScrapingHub articles (HTML)" "$shared/data/extract/scrapinghub" 0.90
 exit $fail
