@@ -548,9 +548,10 @@ impl<'a> Page<'a> {
     }
 
     /// The element maximising the sum of `value` over the blocks under it.
-    /// The element inside `root` that the page marks as the article body (itemprop
-    /// articleBody, "entry-content", "story-body", ...) when it holds nearly all of the root's
-    /// `prose`: the score picks a wrapper that also holds a trending box or a byline strip.
+    /// The innermost element inside `root` that the page marks as the article body (itemprop
+    /// articleBody, "entry-content", "story-body", ...) holding at least BODY_SHARE of the
+    /// root's `prose`: the score often picks a wrapper that also holds a trending box or a
+    /// byline strip.
     fn marked_body(
         &self,
         root: NodeId,
