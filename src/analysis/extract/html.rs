@@ -547,7 +547,6 @@ impl<'a> Page<'a> {
             .find(|id| f64::from(self.size(*id).chars) >= min)
     }
 
-    /// The element maximising the sum of `value` over the blocks under it.
     /// The innermost element inside `root` that the page marks as the article body (itemprop
     /// articleBody, "entry-content", "story-body", ...) holding at least BODY_SHARE of the
     /// root's `prose`: the score often picks a wrapper that also holds a trending box or a
@@ -584,6 +583,7 @@ impl<'a> Page<'a> {
             .map_or(root, |(id, _)| id)
     }
 
+    /// The element maximising the sum of `value` over the blocks under it.
     fn best_subtree(&self, value: impl Fn(&TextBlock) -> f64) -> Option<NodeId> {
         let mut score: HashMap<NodeId, f64> = HashMap::default();
         for b in self.blocks.iter().filter(|b| b.dropped.is_none()) {
