@@ -72,9 +72,10 @@ pub struct SegmenterArgs {
     out: PathBuf,
     /// A corpus whose conventions win where the corpora disagree: two-syllable pairs it always
     /// splits (or always joins), seen at least twice in its training part, are rewritten so in
-    /// the other training files (UD-VTB splits "người dân", VLSP joins it).
+    /// the other training files (UD-VTB splits "người dân", VLSP joins it). Repeat it for a
+    /// corpus in several files (UD-VTB train and dev).
     #[arg(long)]
-    harmonize_with: Option<PathBuf>,
+    harmonize_with: Vec<PathBuf>,
 }
 
 pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
@@ -128,24 +129,32 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
             ));
         }
     }
-    if let Some(reference) = &a.harmonize_with {
-        let sents = read_words(reference).map_err(|e| format!("{}: {e}", reference.display()))?;
-        let training_part: Vec<WordSentence> = sents
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| a.holdout_every == 0 || i % a.holdout_every != a.holdout_every - 1)
-            .map(|(_, s)| s)
-            .collect();
+    if !a.harmonize_with.is_empty() {
+        let mut training_part: Vec<WordSentence> = Vec::new();
+        for reference in &a.harmonize_with {
+            let sents =
+                read_words(reference).map_err(|e| format!("{}: {e}", reference.display()))?;
+            training_part.extend(
+                sents
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| {
+                        a.holdout_every == 0 || i % a.holdout_every != a.holdout_every - 1
+                    })
+                    .map(|(_, s)| s),
+            );
+        }
         let conventions = Conventions::learn(&training_part, 2);
         let mut changed = 0;
         for (file, range) in &spans {
-            if file != reference {
+            if !a.harmonize_with.contains(file) {
                 for s in &mut train[range.clone()] {
                     changed += conventions.apply(s);
                 }
             }
         }
-        eprintln!("harmonised {changed} words toward {}", name(reference));
+        let names: Vec<String> = a.harmonize_with.iter().map(|p| name(p)).collect();
+        eprintln!("harmonised {changed} words toward {}", names.join(" + "));
     }
     for path in &a.dev {
         let sents = read_words(path).map_err(|e| format!("{}: {e}", path.display()))?;
