@@ -3,10 +3,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use vitext::analysis::entities::clusters::WordClusters;
 use vitext::analysis::entities::tagger::NerFeatures;
 use vitext::analysis::lexicon::Lexicons;
 use vitext::analysis::segment::perceptron::PerceptronSegmenter;
-use vitext::train::data::{read_words, Conventions, WordSentence};
+use vitext::train::clusters;
+use vitext::train::data::{natural_text, read_words, Conventions, WordSentence};
 use vitext::train::entities::{self, NerDoc};
 use vitext::train::segmenter::{self, TrainConfig};
 
@@ -49,6 +51,22 @@ pub struct EntitiesArgs {
     /// (0 or 1: no second layer).
     #[arg(long, default_value_t = 4)]
     folds: usize,
+    /// Unlabelled text for the word classes (files as `train segmenter --train` reads them;
+    /// their segmentation is ignored): the classes come from it plus the training documents'
+    /// own text, never the held-out documents.
+    #[arg(long)]
+    cluster_text: Vec<PathBuf>,
+    /// How many word classes the features use, one clustering per number given
+    /// (comma-separated, coarse and fine; 0 or nothing: none).
+    #[arg(long, value_delimiter = ',', default_value = "256")]
+    classes: Vec<usize>,
+    /// With nothing held out, the confidence temperature in score units (what a run with held-out
+    /// data printed), since there is nothing to fit it on.
+    #[arg(long)]
+    temperature_scale: Option<f32>,
+    /// Passes of the exchange algorithm at most.
+    #[arg(long, default_value_t = 12)]
+    cluster_passes: usize,
 }
 
 #[derive(clap::Args)]
@@ -236,6 +254,62 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Word classes from the unlabelled text and the training documents (each text once), one
+/// set per --classes number.
+fn learn_word_classes(
+    a: &EntitiesArgs,
+    train: &[NerDoc],
+    seg: &PerceptronSegmenter,
+) -> Result<Vec<WordClusters>, Box<dyn std::error::Error>> {
+    let counts: Vec<usize> = a.classes.iter().copied().filter(|&k| k > 0).collect();
+    if counts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let started = Instant::now();
+    let mut sentences: Vec<Vec<u64>> = Vec::new();
+    // Each text once: corpora overlap (VLSP 2013 POS and WS share sentences), and a training
+    // document may be repeated to weigh it up.
+    let mut seen = std::collections::HashSet::new();
+    for path in &a.cluster_text {
+        let sents = read_words(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for s in &sents {
+            let text = natural_text(s).0;
+            if seen.insert(text.clone()) {
+                sentences.extend(clusters::word_hashes(&text, seg));
+            }
+        }
+    }
+    for d in train {
+        if seen.insert(d.text.clone()) {
+            sentences.extend(clusters::word_hashes(&d.text, seg));
+        }
+    }
+    let words: usize = sentences.iter().map(Vec::len).sum();
+    let mut sets = Vec::new();
+    for k in counts {
+        let bar = progress_bar(a.cluster_passes as u64, a.cluster_passes)?;
+        let classes = clusters::exchange(
+            &sentences,
+            &clusters::ClusterConfig {
+                classes: k,
+                iterations: a.cluster_passes,
+                ..Default::default()
+            },
+            |done, _| bar.set_position(done as u64),
+        );
+        bar.finish();
+        eprintln!(
+            "word classes: {} words of {} sentences ({words} words) in {} classes, {:.1}s",
+            classes.len(),
+            sentences.len(),
+            classes.classes(),
+            started.elapsed().as_secs_f64()
+        );
+        sets.push(classes);
+    }
+    Ok(sets)
+}
+
 fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let slice = a.holdout_slice.unwrap_or(a.holdout_every.saturating_sub(1));
@@ -325,8 +399,9 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     if train.is_empty() {
         return Err("no training documents: give --conll and/or --enamex".into());
     }
-    let features = NerFeatures::new(Lexicons::get());
     let seg = PerceptronSegmenter::embedded()?;
+    let word_classes = learn_word_classes(&a, &train, &seg)?;
+    let features = NerFeatures::with_clusters(Lexicons::get(), word_classes.clone());
     let mut lost = 0;
     let ex = entities::examples(&train, &seg, &features, &mut lost);
     let tokens: usize = ex.iter().map(|e| e.tokens()).sum();
@@ -350,12 +425,23 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
         },
     );
     bar.finish();
+    model.clusters = word_classes;
     let dev_docs: Vec<NerDoc> = devs.iter().flat_map(|(_, d)| d.iter().cloned()).collect();
+    let unit = model.temperature;
     if !dev_docs.is_empty() {
         let mut lost = 0;
         let dev_ex = entities::examples(&dev_docs, &seg, &features, &mut lost);
         let t = entities::fit_temperature(&mut model, &dev_ex);
-        eprintln!("confidence temperature {t:.1} (fitted on held-out sentences)");
+        eprintln!(
+            "confidence temperature {t:.1} = {} x the score unit (fitted on held-out sentences)",
+            t / unit
+        );
+    } else if let Some(m) = a.temperature_scale {
+        model.temperature = unit * m;
+        eprintln!(
+            "confidence temperature {:.1} (--temperature-scale)",
+            model.temperature
+        );
     }
     write_model(&a.out, &model.to_bytes(), started)?;
     let pipeline = entities::pipeline_with(model);

@@ -6,15 +6,51 @@ pub type WordSentence = Vec<String>;
 
 /// Reads word-segmented sentences: CoNLL-U (UD, a FORM with spaces is one word) when the path
 /// ends in .conllu, otherwise one sentence a line with syllables of a word joined by "_"
-/// (VLSP 2013).
+/// (VLSP 2013), each word possibly tagged "word/POS" (VLSP 2013 POS; the tags are dropped).
 pub fn read_words(path: &Path) -> std::io::Result<Vec<WordSentence>> {
     let text = std::fs::read_to_string(path)?;
     let conllu = path.extension().is_some_and(|e| e == "conllu");
     Ok(if conllu {
         parse_conllu(&text)
+    } else if is_pos_tagged(&text) {
+        parse_underscore(&strip_pos_tags(&text))
     } else {
         parse_underscore(&text)
     })
+}
+
+/// The tag of a "word/TAG" token: one capital and up to three letters ("N", "Np", "CH").
+fn pos_tag_at(tok: &str) -> Option<usize> {
+    let (_, tag) = tok.rsplit_once('/')?;
+    let mut c = tag.chars();
+    let ok = c.next().is_some_and(|f| f.is_ascii_uppercase())
+        && tag.len() <= 4
+        && c.all(|x| x.is_ascii_alphabetic());
+    (ok && tag.len() < tok.len() - 1).then(|| tok.len() - tag.len() - 1)
+}
+
+/// Nearly every token of the first lines is "word/TAG".
+fn is_pos_tagged(text: &str) -> bool {
+    let (mut tagged, mut all) = (0usize, 0usize);
+    for tok in text.lines().take(50).flat_map(str::split_whitespace) {
+        all += 1;
+        tagged += usize::from(pos_tag_at(tok).is_some());
+    }
+    all > 0 && tagged * 10 >= all * 9
+}
+
+fn strip_pos_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        for (i, tok) in line.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(pos_tag_at(tok).map_or(tok, |end| &tok[..end]));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 pub fn parse_conllu(text: &str) -> Vec<WordSentence> {
@@ -107,6 +143,16 @@ mod tests {
             vec![
                 vec!["Bộ trưởng", "Quốc phòng", "thăm", "Mỹ", "."],
                 vec!["Chị", "Lãnh đạo", "1/2"]
+            ]
+        );
+        let tagged = "Hươu/N sẵn_sàng/A bỏ/V ,/CH 1/2/M ./CH\nHà_Nội/Np 8/1/M\n";
+        assert!(is_pos_tagged(tagged));
+        assert!(!is_pos_tagged("Bộ_trưởng thăm Mỹ ngày 1/2 .\n"));
+        assert_eq!(
+            parse_underscore(&strip_pos_tags(tagged)),
+            vec![
+                vec!["Hươu", "sẵn sàng", "bỏ", ",", "1/2", "."],
+                vec!["Hà Nội", "8/1"]
             ]
         );
         let c = parse_conllu("# sent_id = 1\n1\tTôi\ttôi\n2\tchủ tịch\tchủ tịch\n\n1\tA\ta\n");

@@ -576,7 +576,21 @@ mod tests {
         let docs = parse_conll(&corpus);
         assert_eq!(docs.len(), 36);
         let seg = PerceptronSegmenter::embedded().unwrap();
-        let features = NerFeatures::new(Lexicons::get());
+        // Word classes from the corpus's own text, as `vitext train entities` learns them.
+        let sentences: Vec<Vec<u64>> = docs
+            .iter()
+            .flat_map(|d| crate::train::clusters::word_hashes(&d.text, &seg))
+            .collect();
+        let classes = crate::train::clusters::exchange(
+            &sentences,
+            &crate::train::clusters::ClusterConfig {
+                classes: 4,
+                ..Default::default()
+            },
+            |_, _| {},
+        );
+        assert!(classes.len() > 5, "{} words classed", classes.len());
+        let features = NerFeatures::with_clusters(Lexicons::get(), vec![classes.clone()]);
         let mut lost = 0;
         let ex = examples(&docs, &seg, &features, &mut lost);
         assert_eq!(lost, 0);
@@ -588,12 +602,14 @@ mod tests {
         };
         let mut calls = 0;
         let mut model = train(&ex, &cfg, |_, _| calls += 1);
+        model.clusters = vec![classes];
         assert!(calls > 0);
         assert_eq!(model.layers(), 2);
         let t = fit_temperature(&mut model, &ex[..3]);
         assert!(t > 0.0);
         // The file round-trips, and what it holds tags its own training data right.
         let model = NerModel::from_bytes(&model.to_bytes()).unwrap();
+        assert_eq!(model.clusters.len(), 1);
         let score = evaluate(&pipeline_with(model), &docs[..3]);
         assert_eq!(score.f1(), 1.0, "{}", score.report());
     }

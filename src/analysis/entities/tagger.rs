@@ -6,6 +6,7 @@
 //! (forward-backward over the same scores).
 use std::ops::Range;
 
+use super::clusters::WordClusters;
 use super::{numeric, Entity, EntityTagger, Label, SentenceView};
 use crate::analysis::lexicon::{Lexicons, WordSet};
 use crate::analysis::normalize::lowercase;
@@ -15,7 +16,7 @@ use crate::analysis::segment::tokenize::TokenKind;
 /// O, then B and I for each of PER, LOC, ORG, MISC.
 pub const N_TAGS: usize = 9;
 pub const NAMED: [Label; 4] = [Label::Per, Label::Loc, Label::Org, Label::Misc];
-const MAGIC: &[u8; 8] = b"VTXNER03";
+const MAGIC: &[u8; 8] = b"VTXNER04";
 
 /// Tag index of B-label (I is one more).
 pub fn begin_tag(label: Label) -> usize {
@@ -38,6 +39,12 @@ const INSTITUTIONS: usize = 1;
 /// longest-first over syllable keys) and the window features built around them.
 pub struct NerFeatures {
     lists: Gazetteers,
+    clusters: Vec<WordClusters>,
+}
+
+/// The hash of a word (its syllable keys in order), as the features and the word classes see it.
+pub fn word_hash(keys: &[u64]) -> u64 {
+    keys.iter().fold(0x77u64, |h, &k| mix(h, k))
 }
 
 const N_GAZETTEERS: usize = 9;
@@ -108,6 +115,11 @@ impl Gazetteers {
 
 impl NerFeatures {
     pub fn new(lx: &Lexicons) -> Self {
+        Self::with_clusters(lx, Vec::new())
+    }
+
+    /// With word classes at one or more granularities.
+    pub fn with_clusters(lx: &Lexicons, clusters: Vec<WordClusters>) -> Self {
         let sets: [&WordSet; N_GAZETTEERS] = [
             &lx.foreign_given_names,
             &lx.institutions,
@@ -121,6 +133,7 @@ impl NerFeatures {
         ];
         Self {
             lists: Gazetteers::new(&sets),
+            clusters,
         }
     }
 
@@ -247,6 +260,8 @@ pub struct SentenceInputs {
     word_pos: Vec<u8>,
     word_of: Vec<usize>,
     words: Vec<u64>,
+    /// Per set of word classes, each word's class (0: unknown).
+    word_class: Vec<Vec<u64>>,
     /// Per gazetteer, per token: 0 none, 1 begin, 2 inside, 3 end, 4 single.
     gaz: Vec<Vec<u8>>,
     /// The capitalised run each token is in: (first token, one past the last).
@@ -284,7 +299,7 @@ impl SentenceInputs {
         let mut word_of = vec![0usize; n];
         let mut words = Vec::with_capacity(s.words.len());
         for (w, r) in s.words.iter().enumerate() {
-            let h = keys[r.clone()].iter().fold(0x77u64, |h, &k| mix(h, k));
+            let h = word_hash(&keys[r.clone()]);
             words.push(h);
             for i in r.clone() {
                 word_key[i] = h;
@@ -300,6 +315,11 @@ impl SentenceInputs {
                 };
             }
         }
+        let word_class = gaz
+            .clusters
+            .iter()
+            .map(|c| words.iter().map(|&w| u64::from(c.class_of(w))).collect())
+            .collect();
         // Gazetteer entries span word syllables separated by plain spaces only.
         let joinable = |i: usize| {
             s.tokens[i].kind == TokenKind::Word
@@ -362,6 +382,7 @@ impl SentenceInputs {
             word_pos,
             word_of,
             words,
+            word_class,
             gaz,
             run,
             suffix,
@@ -545,6 +566,25 @@ impl SentenceInputs {
         if self.suffix[i] != 0 {
             out.push(f(24, &[self.suffix[i], s0]));
         }
+        // Word classes from unlabelled text: of this word and its neighbours.
+        for (level, classes) in self.word_class.iter().enumerate() {
+            let class_at = |k: isize| -> u64 {
+                if k < 0 {
+                    1 << 20
+                } else {
+                    classes.get(k as usize).copied().unwrap_or(2 << 20)
+                }
+            };
+            let (wi, c0, l) = (w as isize, classes[w], level as u64);
+            out.extend_from_slice(&[
+                f(50, &[l, c0, pos]),
+                f(51, &[l, c0, s0]),
+                f(52, &[l, class_at(wi - 1), s0]),
+                f(53, &[l, class_at(wi + 1), s0]),
+                f(54, &[l, class_at(wi - 1), c0]),
+                f(55, &[l, c0, class_at(wi + 1)]),
+            ]);
+        }
         for (g, marks) in self.gaz.iter().enumerate() {
             if marks[i] != 0 {
                 out.push(f(30 + g as u64, &[u64::from(marks[i]), s0]));
@@ -621,6 +661,8 @@ pub struct NerModel {
     transitions: Vec<Vec<i16>>,
     /// Score units per nat of the last layer, for the confidence (fitted on held-out data).
     pub temperature: f32,
+    /// The word classes the features were trained with, one set per granularity.
+    pub clusters: Vec<WordClusters>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -629,6 +671,8 @@ pub enum NerModelError {
     BadMagic,
     #[error("entity model file truncated or the wrong size")]
     BadSize,
+    #[error("entity model: {0}")]
+    Clusters(#[from] super::clusters::ClustersError),
 }
 
 const N_TRANSITIONS: usize = (N_TAGS + 1) * N_TAGS;
@@ -658,6 +702,7 @@ impl NerModel {
             weights,
             transitions: layers.into_iter().map(|l| l.transitions).collect(),
             temperature,
+            clusters: Vec::new(),
         }
     }
 
@@ -681,7 +726,9 @@ impl NerModel {
     pub fn push_layer(&mut self, layer: Layer, temperature: f32) {
         let mut layers: Vec<Layer> = (0..self.layers()).map(|k| self.layer(k)).collect();
         layers.push(layer);
+        let clusters = std::mem::take(&mut self.clusters);
         *self = Self::new(self.bits, layers, temperature);
+        self.clusters = clusters;
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -696,6 +743,10 @@ impl NerModel {
                 out.extend_from_slice(&w.to_le_bytes());
             }
             out.extend(l.weights.iter().map(|&w| w as u8));
+        }
+        out.extend_from_slice(&(self.clusters.len() as u32).to_le_bytes());
+        for c in &self.clusters {
+            out.extend_from_slice(&c.to_bytes());
         }
         out
     }
@@ -712,10 +763,28 @@ impl NerModel {
             return Err(NerModelError::BadSize);
         }
         let per_layer = 2 * N_TRANSITIONS + (N_TAGS << bits);
-        if bytes.len() != 20 + n_layers * per_layer {
+        let layers_end = 20 + n_layers * per_layer;
+        if bytes.len() < layers_end {
             return Err(NerModelError::BadSize);
         }
-        let layers = bytes[20..]
+        let n_sets = bytes
+            .get(layers_end..layers_end + 4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize)
+            .ok_or(NerModelError::BadSize)?;
+        if n_sets > 8 {
+            return Err(NerModelError::BadSize);
+        }
+        let mut rest = &bytes[layers_end + 4..];
+        let mut clusters = Vec::with_capacity(n_sets);
+        for _ in 0..n_sets {
+            let (c, after) = WordClusters::from_bytes(rest)?;
+            clusters.push(c);
+            rest = after;
+        }
+        if !rest.is_empty() {
+            return Err(NerModelError::BadSize);
+        }
+        let layers = bytes[20..layers_end]
             .chunks_exact(per_layer)
             .map(|c| {
                 let (tr, w) = c.split_at(2 * N_TRANSITIONS);
@@ -727,7 +796,9 @@ impl NerModel {
                 )
             })
             .collect();
-        Ok(Self::new(bits, layers, temperature))
+        let mut model = Self::new(bits, layers, temperature);
+        model.clusters = clusters;
+        Ok(model)
     }
 
     /// Every layer's sums over `feats` (layers the model lacks stay 0).
@@ -941,8 +1012,8 @@ pub struct LearnedTagger {
 impl LearnedTagger {
     pub fn new(model: NerModel, lexicons: &Lexicons) -> Self {
         Self {
+            features: NerFeatures::with_clusters(lexicons, model.clusters.clone()),
             model,
-            features: NerFeatures::new(lexicons),
         }
     }
 
