@@ -266,8 +266,36 @@ pub struct SentenceInputs {
     gaz: Vec<Vec<u8>>,
     /// The capitalised run each token is in: (first token, one past the last).
     run: Vec<Option<(usize, usize)>>,
+    /// Per token of a run: 1 when it does not read as a Vietnamese syllable ("Sugi").
+    foreign: Vec<u8>,
     suffix: Vec<u64>,
     style: TextStyle,
+}
+
+/// Whether a word reads as one Vietnamese syllable: an onset, one to three vowels and a final
+/// consonant Vietnamese allows, marks aside. "Sugi", "Xavier", "Cook", "L'Oreal" do not.
+fn looks_vietnamese(text: &str) -> bool {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    const ONSETS: [&str; 28] = [
+        "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ",
+        "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+    ];
+    const CODAS: [&str; 9] = ["ch", "ng", "nh", "c", "m", "n", "p", "t", ""];
+    if text.len() > 24 {
+        return false;
+    }
+    let base: String = text
+        .nfd()
+        .filter(|&c| !is_combining_mark(c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    ONSETS.iter().filter_map(|o| base.strip_prefix(o)).any(|rest| {
+        CODAS.iter().filter_map(|c| rest.strip_suffix(c)).any(|vowels| {
+            (1..=3).contains(&vowels.len())
+                && vowels.bytes().all(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+        })
+    })
 }
 
 /// How far (in tokens) from a capitalised token a name can reach.
@@ -375,6 +403,9 @@ impl SentenceInputs {
             run[i..end].fill(Some((i, end)));
             i = end;
         }
+        let foreign = (0..n)
+            .map(|i| u8::from(run[i].is_some() && !looks_vietnamese(s.tokens[i].text(s.text))))
+            .collect();
         Self {
             keys,
             shapes,
@@ -385,6 +416,7 @@ impl SentenceInputs {
             word_class,
             gaz,
             run,
+            foreign,
             suffix,
             style: TextStyle::default(),
         }
@@ -615,6 +647,12 @@ impl SentenceInputs {
                 let wb = self.word_of[start - 1];
                 out.push(f(47, &[self.words[wb], at]));
             }
+            // Where a run turns from Vietnamese syllables to foreign ones or back, one name
+            // often ends and another begins ("Nhật Sugi Ryotaro", "California Xavier Becerra").
+            let side = |k: usize| u64::from(self.foreign[k]);
+            let prev = if i > start { side(i - 1) } else { 2 };
+            let next = if i + 1 < end { side(i + 1) } else { 2 };
+            out.push(f(48, &[side(i), prev, next, at]));
         }
     }
 }
@@ -1278,6 +1316,21 @@ pub fn sequence_log_probability(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnamese_syllables_and_foreign_ones() {
+        for w in [
+            "Nhật", "Thái", "Lan", "Nguyễn", "Nghiêm", "Quảng", "Huế", "Đà", "Khương", "Tim", "Gi",
+        ] {
+            assert!(looks_vietnamese(w), "{w}");
+        }
+        for w in [
+            "Sugi", "Ryotaro", "Xavier", "Becerra", "Cook", "L'Oreal", "Willendrof", "California",
+            "Zelensky", "F-16",
+        ] {
+            assert!(!looks_vietnamese(w), "{w}");
+        }
+    }
 
     #[test]
     fn integer_viterbi_matches_the_float_one() {
