@@ -303,6 +303,27 @@ fn looks_vietnamese(text: &str) -> bool {
         })
 }
 
+/// `looks_vietnamese` remembered per syllable key (case and marks do not change the answer, and
+/// the same few thousand syllables come back all the time).
+fn looks_vietnamese_cached<'a>(key: u64, text: impl FnOnce() -> &'a str) -> bool {
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<u64, bool>> =
+            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some(&v) = seen.get(&key) {
+            return v;
+        }
+        let v = looks_vietnamese(text());
+        if seen.len() >= 100_000 {
+            seen.clear();
+        }
+        seen.insert(key, v);
+        v
+    })
+}
+
 /// How far (in tokens) from a capitalised token a name can reach.
 const NAME_REACH: usize = 4;
 
@@ -409,7 +430,12 @@ impl SentenceInputs {
             i = end;
         }
         let foreign = (0..n)
-            .map(|i| u8::from(run[i].is_some() && !looks_vietnamese(s.tokens[i].text(s.text))))
+            .map(|i| {
+                u8::from(
+                    run[i].is_some()
+                        && !looks_vietnamese_cached(keys[i], || s.tokens[i].text(s.text)),
+                )
+            })
             .collect();
         Self {
             keys,
