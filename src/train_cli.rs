@@ -58,7 +58,7 @@ pub struct EntitiesArgs {
     cluster_text: Vec<PathBuf>,
     /// How many word classes the features use, one clustering per number given
     /// (comma-separated, coarse and fine; 0 or nothing: none).
-    #[arg(long, value_delimiter = ',', default_value = "256")]
+    #[arg(long, value_delimiter = ',', default_value = "64,512")]
     classes: Vec<usize>,
     /// With nothing held out, the confidence temperature in score units (what a run with held-out
     /// data printed), since there is nothing to fit it on.
