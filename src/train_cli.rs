@@ -67,6 +67,13 @@ pub struct EntitiesArgs {
     /// Passes of the exchange algorithm at most.
     #[arg(long, default_value_t = 12)]
     cluster_passes: usize,
+    /// Learn each layer as a linear-chain CRF by averaged SGD with this step size, instead of
+    /// the averaged perceptron.
+    #[arg(long)]
+    crf_rate: Option<f32>,
+    /// Train each layer this many times on different sentence orders and average them.
+    #[arg(long, default_value_t = 1)]
+    ensemble: usize,
 }
 
 #[derive(clap::Args)]
@@ -417,6 +424,11 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
             bits: a.bits,
             epochs: a.epochs,
             folds: a.folds,
+            objective: match a.crf_rate {
+                Some(rate) => entities::Objective::Crf { rate },
+                None => entities::Objective::Perceptron,
+            },
+            ensemble: a.ensemble,
             ..Default::default()
         },
         |done, total| {

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::f1;
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::tagger::{
-    begin_tag, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger, NerFeatures,
+    allowed, begin_tag, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger, NerFeatures,
     NerModel, SentenceInputs, TextStyle, NAMED, N_TAGS,
 };
 use crate::analysis::entities::{Label, SentenceView};
@@ -238,6 +238,19 @@ pub struct TrainConfig {
     /// Folds for the first layer's out-of-fold tags the second layer learns from; 0 or 1 trains
     /// no second layer.
     pub folds: usize,
+    pub objective: Objective,
+    /// Layers trained on different sentence orders and averaged into one.
+    pub ensemble: usize,
+}
+
+/// How a layer's weights are learned.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Objective {
+    /// Averaged structured perceptron: update on Viterbi mistakes only.
+    Perceptron,
+    /// Linear-chain CRF log-likelihood by averaged SGD at this step size: every token pulls
+    /// its features towards the gold tag by how much probability the other tags still get.
+    Crf { rate: f32 },
 }
 
 impl Default for TrainConfig {
@@ -247,18 +260,22 @@ impl Default for TrainConfig {
             epochs: 10,
             seed: 0x5eed,
             folds: 4,
+            objective: Objective::Perceptron,
+            ensemble: 1,
         }
     }
 }
 
-/// Averaged structured perceptron over BIO sequences with Viterbi decoding, on (features,
-/// gold tags) sentences. Returns the layer and its quantisation scale (units per perceptron
-/// unit). `progress` is called with the number of sentences just done.
-fn train_layer(
+/// Averaged weights over BIO sequences, on (features, gold tags) sentences, by the structured
+/// perceptron with Viterbi decoding or the CRF gradient (`cfg.objective`), sentences shuffled
+/// from `seed`. Returns float weights and transitions; `progress` is called with the number of
+/// sentences just done.
+fn train_weights(
     sentences: &[(&[Vec<u64>], &[usize])],
     cfg: &TrainConfig,
+    seed: u64,
     progress: &mut dyn FnMut(usize),
-) -> (Layer, f32) {
+) -> (Vec<f32>, Vec<f32>) {
     let bits = cfg.bits;
     let size = N_TAGS << bits;
     let nt = (N_TAGS + 1) * N_TAGS;
@@ -267,8 +284,9 @@ fn train_layer(
     let tix = |p: Option<usize>, t: usize| p.unwrap_or(N_TAGS) * N_TAGS + t;
     let mut c: f32 = 1.0;
     let mut order: Vec<usize> = (0..sentences.len()).collect();
-    let mut rng = cfg.seed | 1;
+    let mut rng = seed | 1;
     let mut em: Vec<[f32; N_TAGS]> = Vec::new();
+    let mut crf = CrfScratch::default();
     for _ in 0..cfg.epochs {
         for i in (1..order.len()).rev() {
             rng ^= rng << 13;
@@ -289,6 +307,32 @@ fn train_layer(
                 }
                 e
             }));
+            if let Objective::Crf { rate } = cfg.objective {
+                let d = crf_gradient(&em, &tr, gold, &mut crf);
+                for (i, row) in d.token.iter().enumerate() {
+                    for (tag, &g) in row.iter().enumerate() {
+                        if g.abs() < 1e-4 {
+                            continue;
+                        }
+                        let step = rate * g as f32;
+                        for &h in &feats[i] {
+                            let j = NerModel::bucket(bits, h) + tag;
+                            w[j] += step;
+                            acc[j] += step * c;
+                        }
+                    }
+                }
+                for (j, &g) in d.trans.iter().enumerate() {
+                    let step = rate * g as f32;
+                    tr[j] += step;
+                    tr_acc[j] += step * c;
+                }
+                c += 1.0;
+                if n % 1024 == 1023 {
+                    progress(1024);
+                }
+                continue;
+            }
             let pred = viterbi(&em, |p, t| f64::from(tr[tix(p, t)]));
             if pred != gold {
                 let mut update = |i: usize, tag: usize, d: f32| {
@@ -327,7 +371,32 @@ fn train_layer(
     }
     let avg =
         |w: &[f32], a: &[f32]| -> Vec<f32> { w.iter().zip(a).map(|(w, a)| w - a / c).collect() };
-    let (w, tr) = (avg(&w, &acc), avg(&tr, &tr_acc));
+    (avg(&w, &acc), avg(&tr, &tr_acc))
+}
+
+/// Trains `cfg.ensemble` layers on different orders of the sentences and averages them (the
+/// average of linear models is one linear model, so the ensemble costs nothing at run time),
+/// then quantises. Returns the layer and its scale (units per weight unit).
+fn train_layer(
+    sentences: &[(&[Vec<u64>], &[usize])],
+    cfg: &TrainConfig,
+    progress: &mut dyn FnMut(usize),
+) -> (Layer, f32) {
+    let k = cfg.ensemble.max(1);
+    let (mut w, mut tr) = (Vec::new(), Vec::new());
+    for m in 0..k {
+        let seed = cfg.seed.wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(m as u64));
+        let (wm, trm) = train_weights(sentences, cfg, seed, progress);
+        if m == 0 {
+            (w, tr) = (wm, trm);
+        } else {
+            w.iter_mut().zip(&wm).for_each(|(a, b)| *a += b);
+            tr.iter_mut().zip(&trm).for_each(|(a, b)| *a += b);
+        }
+    }
+    let inv = 1.0 / k as f32;
+    w.iter_mut().for_each(|x| *x *= inv);
+    tr.iter_mut().for_each(|x| *x *= inv);
     // i8 weights: the scale maps the 99.999th percentile of |w| to 127 and clamps the rare few
     // above it, so the bulk of small weights keeps its resolution.
     let mut mags: Vec<f32> = w.iter().map(|x| x.abs()).filter(|&x| x > 0.0).collect();
@@ -347,6 +416,102 @@ fn train_layer(
         .map(|x| (x * scale).round().clamp(-32767.0, 32767.0) as i16)
         .collect();
     (Layer::new(weights, transitions), scale)
+}
+
+#[derive(Default)]
+struct CrfScratch {
+    alpha: Vec<[f64; N_TAGS]>,
+    beta: Vec<[f64; N_TAGS]>,
+    emit: Vec<[f64; N_TAGS]>,
+    norm: Vec<f64>,
+    token: Vec<[f64; N_TAGS]>,
+    trans: Vec<f64>,
+}
+
+/// Gradient of a sentence's CRF log-likelihood: per token and tag, gold minus expected
+/// (in `scratch.token`), and per transition the same (in `scratch.trans`, indexed like the
+/// layer's transitions). Scaled forward-backward: each alpha row is normalised, and beta
+/// shares the normalisers, so products stay in range however long the sentence.
+fn crf_gradient<'a>(
+    em: &[[f32; N_TAGS]],
+    tr: &[f32],
+    gold: &[usize],
+    s: &'a mut CrfScratch,
+) -> &'a CrfScratch {
+    let n = em.len();
+    let start = N_TAGS;
+    let prev_of = |p: usize| (p < N_TAGS).then_some(p);
+    let top = tr.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut t_exp = [[0f64; N_TAGS]; N_TAGS + 1];
+    for (p, row) in t_exp.iter_mut().enumerate() {
+        for (t, x) in row.iter_mut().enumerate() {
+            if allowed(prev_of(p), t) {
+                *x = f64::from(tr[p * N_TAGS + t] - top).max(-600.0).exp();
+            }
+        }
+    }
+    s.emit.clear();
+    s.emit.extend(em.iter().map(|e| {
+        let best = e.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        e.map(|x| f64::from(x - best).max(-600.0).exp())
+    }));
+    s.alpha.clear();
+    s.alpha.resize(n, [0.0; N_TAGS]);
+    s.norm.clear();
+    s.norm.resize(n, 1.0);
+    for i in 0..n {
+        let mut sum = 0.0;
+        for t in 0..N_TAGS {
+            let into: f64 = if i == 0 {
+                t_exp[start][t]
+            } else {
+                (0..N_TAGS).map(|p| s.alpha[i - 1][p] * t_exp[p][t]).sum()
+            };
+            s.alpha[i][t] = into * s.emit[i][t];
+            sum += s.alpha[i][t];
+        }
+        let sum = sum.max(f64::MIN_POSITIVE);
+        for a in &mut s.alpha[i] {
+            *a /= sum;
+        }
+        s.norm[i] = sum;
+    }
+    s.beta.clear();
+    s.beta.resize(n, [1.0; N_TAGS]);
+    for i in (0..n.saturating_sub(1)).rev() {
+        for p in 0..N_TAGS {
+            s.beta[i][p] = (0..N_TAGS)
+                .map(|t| t_exp[p][t] * s.emit[i + 1][t] * s.beta[i + 1][t])
+                .sum::<f64>()
+                / s.norm[i + 1];
+        }
+    }
+    s.token.clear();
+    s.token.resize(n, [0.0; N_TAGS]);
+    s.trans.clear();
+    s.trans.resize((N_TAGS + 1) * N_TAGS, 0.0);
+    for i in 0..n {
+        for t in 0..N_TAGS {
+            s.token[i][t] = -s.alpha[i][t] * s.beta[i][t];
+        }
+        s.token[i][gold[i]] += 1.0;
+        let g_prev = if i == 0 { start } else { gold[i - 1] };
+        s.trans[g_prev * N_TAGS + gold[i]] += 1.0;
+        if i == 0 {
+            for t in 0..N_TAGS {
+                s.trans[start * N_TAGS + t] -= s.alpha[0][t] * s.beta[0][t];
+            }
+        } else {
+            for p in 0..N_TAGS {
+                for t in 0..N_TAGS {
+                    let xi = s.alpha[i - 1][p] * t_exp[p][t] * s.emit[i][t] * s.beta[i][t]
+                        / s.norm[i];
+                    s.trans[p * N_TAGS + t] -= xi;
+                }
+            }
+        }
+    }
+    s
 }
 
 /// Sentences of documents as (features, tags) pairs.
@@ -384,7 +549,7 @@ pub fn train(
 ) -> NerModel {
     let n_sent: usize = docs.iter().map(|d| d.tags.len()).sum();
     let stages = if cfg.folds > 1 { cfg.folds + 1 } else { 1 };
-    let total = n_sent * cfg.epochs * stages;
+    let total = n_sent * cfg.epochs * stages * cfg.ensemble.max(1);
     let mut done = 0;
     let mut tick = |n: usize| {
         done += n;
