@@ -7,8 +7,8 @@ use std::ops::Range;
 use super::f1;
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::tagger::{
-    allowed, begin_tag, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger, NerFeatures,
-    NerModel, SentenceInputs, TextStyle, NAMED, N_TAGS,
+    allowed, begin_tag, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger,
+    NerFeatures, NerModel, SentenceInputs, TextStyle, NAMED, N_TAGS,
 };
 use crate::analysis::entities::{Label, SentenceView};
 use crate::analysis::lexicon::Lexicons;
@@ -385,7 +385,9 @@ fn train_layer(
     let k = cfg.ensemble.max(1);
     let (mut w, mut tr) = (Vec::new(), Vec::new());
     for m in 0..k {
-        let seed = cfg.seed.wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(m as u64));
+        let seed = cfg
+            .seed
+            .wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(m as u64));
         let (wm, trm) = train_weights(sentences, cfg, seed, progress);
         if m == 0 {
             (w, tr) = (wm, trm);
@@ -504,8 +506,8 @@ fn crf_gradient<'a>(
         } else {
             for p in 0..N_TAGS {
                 for t in 0..N_TAGS {
-                    let xi = s.alpha[i - 1][p] * t_exp[p][t] * s.emit[i][t] * s.beta[i][t]
-                        / s.norm[i];
+                    let xi =
+                        s.alpha[i - 1][p] * t_exp[p][t] * s.emit[i][t] * s.beta[i][t] / s.norm[i];
                     s.trans[p * N_TAGS + t] -= xi;
                 }
             }
@@ -759,24 +761,86 @@ mod tests {
         let mut lost = 0;
         let ex = examples(&docs, &seg, &features, &mut lost);
         assert_eq!(lost, 0);
-        let cfg = TrainConfig {
-            bits: 14,
-            epochs: 4,
-            seed: 3,
-            folds: 2,
+        for (objective, ensemble) in [
+            (Objective::Perceptron, 1),
+            (Objective::Crf { rate: 0.05 }, 2),
+        ] {
+            let cfg = TrainConfig {
+                bits: 14,
+                epochs: 4,
+                seed: 3,
+                folds: 2,
+                objective,
+                ensemble,
+            };
+            let mut calls = 0;
+            let mut model = train(&ex, &cfg, |_, _| calls += 1);
+            model.clusters = vec![classes.clone()];
+            assert!(calls > 0);
+            assert_eq!(model.layers(), 2);
+            let t = fit_temperature(&mut model, &ex[..3]);
+            assert!(t > 0.0);
+            // The file round-trips, and what it holds tags its own training data right.
+            let model = NerModel::from_bytes(&model.to_bytes()).unwrap();
+            assert_eq!(model.clusters.len(), 1);
+            let score = evaluate(&pipeline_with(model), &docs[..3]);
+            assert_eq!(score.f1(), 1.0, "{objective:?}: {}", score.report());
+        }
+    }
+
+    /// The CRF gradient is d log p(gold) / d score, checked against finite differences of the
+    /// log-likelihood summed over every allowed tag sequence of a short sentence.
+    #[test]
+    fn crf_gradient_is_the_log_likelihood_slope() {
+        let n = 3;
+        let mut x = 7u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) as f32 / (1u64 << 31) as f32) * 2.0 - 1.0
         };
-        let mut calls = 0;
-        let mut model = train(&ex, &cfg, |_, _| calls += 1);
-        model.clusters = vec![classes];
-        assert!(calls > 0);
-        assert_eq!(model.layers(), 2);
-        let t = fit_temperature(&mut model, &ex[..3]);
-        assert!(t > 0.0);
-        // The file round-trips, and what it holds tags its own training data right.
-        let model = NerModel::from_bytes(&model.to_bytes()).unwrap();
-        assert_eq!(model.clusters.len(), 1);
-        let score = evaluate(&pipeline_with(model), &docs[..3]);
-        assert_eq!(score.f1(), 1.0, "{}", score.report());
+        let em: Vec<[f32; N_TAGS]> = (0..n).map(|_| [(); N_TAGS].map(|_| next())).collect();
+        let tr: Vec<f32> = (0..(N_TAGS + 1) * N_TAGS).map(|_| next()).collect();
+        let gold = [1, 2, 0];
+        let log_p = |em: &[[f32; N_TAGS]], tr: &[f32]| -> f64 {
+            let score = |tags: &[usize]| -> Option<f64> {
+                let mut s = 0.0;
+                for i in 0..n {
+                    let p = (i > 0).then(|| tags[i - 1]);
+                    if !allowed(p, tags[i]) {
+                        return None;
+                    }
+                    s += f64::from(tr[p.unwrap_or(N_TAGS) * N_TAGS + tags[i]] + em[i][tags[i]]);
+                }
+                Some(s)
+            };
+            let mut z = 0.0;
+            for k in 0..N_TAGS.pow(n as u32) {
+                let tags: Vec<usize> = (0..n).map(|i| k / N_TAGS.pow(i as u32) % N_TAGS).collect();
+                z += score(&tags).map_or(0.0, f64::exp);
+            }
+            score(&gold).unwrap() - z.ln()
+        };
+        let mut s = CrfScratch::default();
+        let g = crf_gradient(&em, &tr, &gold, &mut s);
+        let h = 1e-2f32;
+        for i in 0..n {
+            for t in 0..N_TAGS {
+                let (mut up, mut down) = (em.clone(), em.clone());
+                up[i][t] += h;
+                down[i][t] -= h;
+                let slope = (log_p(&up, &tr) - log_p(&down, &tr)) / f64::from(2.0 * h);
+                assert!((slope - g.token[i][t]).abs() < 1e-3, "token {i} tag {t}");
+            }
+        }
+        for j in 0..tr.len() {
+            let (mut up, mut down) = (tr.clone(), tr.clone());
+            up[j] += h;
+            down[j] -= h;
+            let slope = (log_p(&em, &up) - log_p(&em, &down)) / f64::from(2.0 * h);
+            assert!((slope - g.trans[j]).abs() < 1e-3, "transition {j}");
+        }
     }
 
     #[test]
