@@ -67,13 +67,22 @@ pub struct EntitiesArgs {
     /// Passes of the exchange algorithm at most.
     #[arg(long, default_value_t = 12)]
     cluster_passes: usize,
-    /// Learn each layer as a linear-chain CRF by averaged SGD with this step size, instead of
-    /// the averaged perceptron.
-    #[arg(long)]
-    crf_rate: Option<f32>,
+    /// How each layer learns its weights: a linear-chain CRF (log-likelihood by averaged SGD)
+    /// or the averaged structured perceptron.
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Crf)]
+    objective: ObjectiveArg,
+    /// The CRF's SGD step size.
+    #[arg(long, default_value_t = 0.05)]
+    crf_rate: f32,
     /// Train each layer this many times on different sentence orders and average them.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 3)]
     ensemble: usize,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ObjectiveArg {
+    Crf,
+    Perceptron,
 }
 
 #[derive(clap::Args)]
@@ -424,9 +433,9 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
             bits: a.bits,
             epochs: a.epochs,
             folds: a.folds,
-            objective: match a.crf_rate {
-                Some(rate) => entities::Objective::Crf { rate },
-                None => entities::Objective::Perceptron,
+            objective: match a.objective {
+                ObjectiveArg::Crf => entities::Objective::Crf { rate: a.crf_rate },
+                ObjectiveArg::Perceptron => entities::Objective::Perceptron,
             },
             ensemble: a.ensemble,
             ..Default::default()

@@ -260,8 +260,8 @@ impl Default for TrainConfig {
             epochs: 10,
             seed: 0x5eed,
             folds: 4,
-            objective: Objective::Perceptron,
-            ensemble: 1,
+            objective: Objective::Crf { rate: 0.05 },
+            ensemble: 3,
         }
     }
 }

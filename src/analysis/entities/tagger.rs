@@ -1,6 +1,6 @@
 //! The learned named-entity tagger: a linear-chain model over syllable tokens with BIO tags for
-//! PER, LOC, ORG and MISC, trained as an averaged structured perceptron (src/train/entities.rs)
-//! and decoded with Viterbi. Features are hashed: syllable keys and shapes in a window, the
+//! PER, LOC, ORG and MISC, trained as a CRF by averaged SGD (or an averaged structured
+//! perceptron; src/train/entities.rs) and decoded with Viterbi. Features are hashed: syllable keys and shapes in a window, the
 //! segmenter's words, gazetteer matches, and the capitalised run a token sits in with the words
 //! before it ("tỉnh", "ông", "Bộ trưởng"). Confidence is the span's marginal probability
 //! (forward-backward over the same scores).
@@ -1281,7 +1281,7 @@ impl LearnedTagger {
 
 impl EntityTagger for LearnedTagger {
     fn name(&self) -> &str {
-        "perceptron-bio"
+        "linear-chain-bio"
     }
 
     fn tag(&self, s: &SentenceView<'_>) -> Vec<Entity> {
