@@ -434,6 +434,8 @@ struct CrfScratch {
 /// (in `scratch.token`), and per transition the same (in `scratch.trans`, indexed like the
 /// layer's transitions). Scaled forward-backward: each alpha row is normalised, and beta
 /// shares the normalisers, so products stay in range however long the sentence.
+// Index loops: they read as the forward-backward formulas do.
+#[allow(clippy::needless_range_loop)]
 fn crf_gradient<'a>(
     em: &[[f32; N_TAGS]],
     tr: &[f32],
