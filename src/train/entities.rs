@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::f1;
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::tagger::{
-    allowed, begin_tag, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger,
+    allowed, span_tags, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger,
     NerFeatures, NerModel, SentenceInputs, TextStyle, NAMED, N_TAGS,
 };
 use crate::analysis::entities::{Label, SentenceView};
@@ -188,9 +188,9 @@ pub fn examples(
                 *lost += 1;
                 continue;
             }
-            let b = begin_tag(*label);
-            tags[first] = b;
-            tags[first + 1..last].fill(b + 1);
+            for (t, tag) in tags[first..last].iter_mut().zip(span_tags(*label, last - first)) {
+                *t = tag;
+            }
         }
         let mut ex = DocExample {
             fold_key: crate::analysis::segment::perceptron::hash_str(text),
@@ -216,9 +216,15 @@ pub fn examples(
         for (r, view) in ranges.into_iter().zip(&views) {
             let inputs = features.inputs(view, style);
             let mut t = tags[r].to_vec();
-            // A sentence break inside an entity: the part after it starts a new one.
-            if t[0] % 2 == 0 && t[0] != 0 {
-                t[0] -= 1;
+            // A sentence break inside an entity: the part before it ends one, the part after
+            // starts a new one.
+            let slot_part = |x: usize| (x - 1) % 4;
+            if t[0] != 0 && matches!(slot_part(t[0]), 1 | 2) {
+                t[0] = t[0] - slot_part(t[0]) + if slot_part(t[0]) == 1 { 0 } else { 3 };
+            }
+            let n = t.len();
+            if t[n - 1] != 0 && matches!(slot_part(t[n - 1]), 0 | 1) {
+                t[n - 1] = t[n - 1] - slot_part(t[n - 1]) + if slot_part(t[n - 1]) == 0 { 3 } else { 2 };
             }
             // Every token, also those the tagger leaves unscored far from capitals: it costs
             // only training time, and they teach the model what lies outside names.

@@ -13,24 +13,90 @@ use crate::analysis::normalize::lowercase;
 use crate::analysis::segment::perceptron::{hash_str, key_of, mix, shape_of, PassThrough};
 use crate::analysis::segment::tokenize::TokenKind;
 
-/// O, then B and I for each of PER, LOC, ORG, MISC.
-pub const N_TAGS: usize = 9;
+/// O, then B, I, E (last) and S (single) for each of PER, LOC, ORG, MISC.
+pub const N_TAGS: usize = 17;
+const PER_LABEL: usize = 4;
 pub const NAMED: [Label; 4] = [Label::Per, Label::Loc, Label::Org, Label::Misc];
-const MAGIC: &[u8; 8] = b"VTXNER04";
+const MAGIC: &[u8; 8] = b"VTXNER05";
 
-/// Tag index of B-label (I is one more).
+/// Tag index of B-label (I, E and S follow it).
 pub fn begin_tag(label: Label) -> usize {
-    1 + 2 * NAMED.iter().position(|&l| l == label).unwrap_or(0)
+    1 + PER_LABEL * NAMED.iter().position(|&l| l == label).unwrap_or(0)
 }
 
-/// I-X may only follow B-X or I-X; nothing else is forbidden.
-#[inline]
-pub fn allowed(prev: Option<usize>, t: usize) -> bool {
-    if t == 0 || t % 2 == 1 {
-        return true;
-    }
-    matches!(prev, Some(p) if p != 0 && p.div_ceil(2) == t / 2)
+/// The tags of an entity of `len` tokens: S alone, or B, I..., E.
+pub fn span_tags(label: Label, len: usize) -> impl Iterator<Item = usize> {
+    let b = begin_tag(label);
+    (0..len).map(move |k| match (k, len) {
+        (_, 1) => b + 3,
+        (0, _) => b,
+        (k, n) if k + 1 == n => b + 2,
+        _ => b + 1,
+    })
 }
+
+/// 0 B, 1 I, 2 E, 3 S of a non-O tag.
+#[inline]
+const fn part(t: usize) -> usize {
+    (t - 1) % PER_LABEL
+}
+
+/// I-X and E-X only after B-X or I-X; O, B and S only after O, E, S or the start.
+#[inline]
+pub const fn allowed(prev: Option<usize>, t: usize) -> bool {
+    let open = matches!(prev, Some(p) if p != 0 && part(p) < 2);
+    if t == 0 || part(t) == 0 || part(t) == 3 {
+        return !open;
+    }
+    open && matches!(prev, Some(p) if (p - 1) / PER_LABEL == (t - 1) / PER_LABEL)
+}
+
+/// The allowed tag pairs as lists (the sentence start aside): Viterbi and forward-backward
+/// visit only these, a third of all pairs.
+struct TagPairs {
+    /// Per tag, the tags that may come before it, in increasing order.
+    prev: [[u8; N_TAGS]; N_TAGS],
+    n_prev: [usize; N_TAGS],
+    /// Per tag, the tags that may follow it, in increasing order.
+    next: [[u8; N_TAGS]; N_TAGS],
+    n_next: [usize; N_TAGS],
+}
+
+impl TagPairs {
+    #[inline]
+    fn before(&self, t: usize) -> &[u8] {
+        &self.prev[t][..self.n_prev[t]]
+    }
+
+    #[inline]
+    fn after(&self, p: usize) -> &[u8] {
+        &self.next[p][..self.n_next[p]]
+    }
+}
+
+const PAIRS: TagPairs = {
+    let mut out = TagPairs {
+        prev: [[0; N_TAGS]; N_TAGS],
+        n_prev: [0; N_TAGS],
+        next: [[0; N_TAGS]; N_TAGS],
+        n_next: [0; N_TAGS],
+    };
+    let mut p = 0;
+    while p < N_TAGS {
+        let mut t = 0;
+        while t < N_TAGS {
+            if allowed(Some(p), t) {
+                out.prev[t][out.n_prev[t]] = p as u8;
+                out.n_prev[t] += 1;
+                out.next[p][out.n_next[p]] = t as u8;
+                out.n_next[p] += 1;
+            }
+            t += 1;
+        }
+        p += 1;
+    }
+    out
+};
 
 /// Index of the institutions list among the gazetteers.
 const INSTITUTIONS: usize = 1;
@@ -199,7 +265,7 @@ fn label_slot(tag: usize) -> usize {
     if tag == 0 {
         4
     } else {
-        (tag - 1) / 2
+        (tag - 1) / PER_LABEL
     }
 }
 
@@ -934,9 +1000,11 @@ impl NerModel {
     /// integers, so the sums and the choices are those of the float `viterbi`, and this runs
     /// twice per sentence.
     pub fn best_tags(&self, layer: usize, em: &[[i32; N_TAGS]]) -> Vec<usize> {
-        best_path(em, |p, t| {
-            i64::from(self.transitions[layer][p.unwrap_or(N_TAGS) * N_TAGS + t])
-        })
+        best_path(
+            em,
+            |p, t| i64::from(self.transitions[layer][p.unwrap_or(N_TAGS) * N_TAGS + t]),
+            |i| em[i] == OUTSIDE,
+        )
     }
 
     /// Layer `layer`'s scores when `shared` already holds its sums over the first `base[i]`
@@ -970,7 +1038,7 @@ pub fn viterbi<S: Copy + Into<f64>>(
     em: &[[S; N_TAGS]],
     trans: impl Fn(Option<usize>, usize) -> f64,
 ) -> Vec<usize> {
-    best_path(em, trans)
+    best_path(em, trans, |_| false)
 }
 
 /// A path score Viterbi can add up: f64 for training, i64 for the shipped integer model.
@@ -995,13 +1063,19 @@ impl PathScore for i64 {
     }
 }
 
+/// Viterbi. Tokens for which `outside(i)` holds are outside any name (scored OUTSIDE: every
+/// other tag a million units down, which no path recovers), so the search runs only over the
+/// islands between them, entered from O and left into O: the same path for a fraction of the
+/// work, since most tokens are far from capitals.
 fn best_path<S: Copy + Into<T>, T: PathScore>(
     em: &[[S; N_TAGS]],
     trans: impl Fn(Option<usize>, usize) -> T,
+    outside: impl Fn(usize) -> bool,
 ) -> Vec<usize> {
     let n = em.len();
+    let mut tags = vec![0; n];
     if n == 0 {
-        return Vec::new();
+        return tags;
     }
     // The transitions once, forbidden ones lowest: the inner loop is then plain arithmetic.
     let mut tr = [[T::FORBIDDEN; N_TAGS]; N_TAGS + 1];
@@ -1013,42 +1087,68 @@ fn best_path<S: Copy + Into<T>, T: PathScore>(
             }
         }
     }
-    let mut score = [T::FORBIDDEN; N_TAGS];
-    for t in 0..N_TAGS {
-        score[t] = em[0][t].into() + tr[N_TAGS][t];
-    }
     let mut back = vec![[0u8; N_TAGS]; n];
-    for i in 1..n {
-        let mut next = [T::FORBIDDEN; N_TAGS];
+    let mut a = 0;
+    while a < n {
+        if outside(a) {
+            a += 1;
+            continue;
+        }
+        let mut b = a + 1;
+        while b < n && !outside(b) {
+            b += 1;
+        }
+        let entry = if a == 0 { N_TAGS } else { 0 };
+        let mut score = [T::FORBIDDEN; N_TAGS];
         for t in 0..N_TAGS {
-            let mut best = (T::FORBIDDEN, 0);
-            for (p, row) in tr.iter().take(N_TAGS).enumerate() {
-                let v = score[p] + row[t];
-                if v > best.0 {
-                    best = (v, p);
+            score[t] = em[a][t].into() + tr[entry][t];
+        }
+        for i in a + 1..b {
+            let mut next = [T::FORBIDDEN; N_TAGS];
+            for t in 0..N_TAGS {
+                let mut best = (T::FORBIDDEN, 0);
+                for &p in PAIRS.before(t) {
+                    let p = usize::from(p);
+                    let v = score[p] + tr[p][t];
+                    if v > best.0 {
+                        best = (v, p);
+                    }
+                }
+                next[t] = (best.0 + em[i][t].into()).floor();
+                back[i][t] = best.1 as u8;
+            }
+            score = next;
+        }
+        let mut t = 0;
+        if b == n {
+            // The last best on ties, as `Iterator::max_by` gives.
+            for k in 1..N_TAGS {
+                if score[k] >= score[t] {
+                    t = k;
                 }
             }
-            next[t] = (best.0 + em[i][t].into()).floor();
-            back[i][t] = best.1 as u8;
+        } else {
+            // The tag the O after the island would point back to.
+            let mut best = T::FORBIDDEN;
+            for &p in PAIRS.before(0) {
+                let p = usize::from(p);
+                let v = score[p] + tr[p][0];
+                if v > best {
+                    (best, t) = (v, p);
+                }
+            }
         }
-        score = next;
-    }
-    // The last best on ties, as `Iterator::max_by` gives.
-    let mut t = 0;
-    for k in 1..N_TAGS {
-        if score[k] >= score[t] {
-            t = k;
+        for i in (a..b).rev() {
+            tags[i] = t;
+            t = back[i][t] as usize;
         }
-    }
-    let mut tags = vec![0; n];
-    for i in (0..n).rev() {
-        tags[i] = t;
-        t = back[i][t] as usize;
+        a = b;
     }
     tags
 }
 
-/// Token ranges and labels of the entities in a BIO tag sequence.
+/// Token ranges and labels of the entities in a BIOES tag sequence (an entity left open at the
+/// end, or an I or E with no B, still counts).
 pub fn spans_of(tags: &[usize]) -> Vec<(Range<usize>, Label)> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -1057,11 +1157,20 @@ pub fn spans_of(tags: &[usize]) -> Vec<(Range<usize>, Label)> {
             i += 1;
             continue;
         }
-        let label = NAMED[(tags[i] - 1) / 2];
-        let inside = tags[i] + usize::from(tags[i] % 2 == 1);
+        let slot = (tags[i] - 1) / PER_LABEL;
+        let label = NAMED[slot];
         let mut end = i + 1;
-        while end < tags.len() && tags[end] == inside {
-            end += 1;
+        if part(tags[i]) != 2 && part(tags[i]) != 3 {
+            while end < tags.len()
+                && tags[end] != 0
+                && (tags[end] - 1) / PER_LABEL == slot
+                && (part(tags[end]) == 1 || part(tags[end]) == 2)
+            {
+                end += 1;
+                if part(tags[end - 1]) == 2 {
+                    break;
+                }
+            }
         }
         out.push((i..end, label));
         i = end;
@@ -1192,6 +1301,7 @@ impl Marginals {
             }
         }
         let mut log_z = shift * n as f64;
+        let floor = (-CLAMP).exp();
         let emit: Vec<[f64; N_TAGS]> = em
             .iter()
             .map(|e| {
@@ -1201,7 +1311,16 @@ impl Marginals {
                     // Tokens far from any capital are not scored: every tag scores the same.
                     return [1.0; N_TAGS];
                 }
-                e.map(|x| (f64::from(x - best) * scale).max(-CLAMP).exp())
+                e.map(|x| {
+                    let z = f64::from(x - best) * scale;
+                    // exp is the cost here: far below the best (every tag of a token outside
+                    // names) the clamped value is known.
+                    if z <= -CLAMP {
+                        floor
+                    } else {
+                        z.exp()
+                    }
+                })
             })
             .collect();
         let mut alpha = vec![[0f64; N_TAGS]; n];
@@ -1212,7 +1331,11 @@ impl Marginals {
                 let into: f64 = if i == 0 {
                     tr[N_TAGS][t]
                 } else {
-                    (0..N_TAGS).map(|p| alpha[i - 1][p] * tr[p][t]).sum()
+                    PAIRS
+                        .before(t)
+                        .iter()
+                        .map(|&p| alpha[i - 1][usize::from(p)] * tr[usize::from(p)][t])
+                        .sum()
                 };
                 alpha[i][t] = into * emit[i][t];
                 sum += alpha[i][t];
@@ -1226,7 +1349,10 @@ impl Marginals {
         let mut beta = vec![[1f64; N_TAGS]; n];
         for i in (0..n.saturating_sub(1)).rev() {
             for p in 0..N_TAGS {
-                beta[i][p] = (0..N_TAGS)
+                beta[i][p] = PAIRS
+                    .after(p)
+                    .iter()
+                    .map(|&t| usize::from(t))
                     .map(|t| tr[p][t] * emit[i + 1][t] * beta[i + 1][t])
                     .sum::<f64>()
                     / norm[i + 1];
