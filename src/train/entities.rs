@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::f1;
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::tagger::{
-    allowed, span_tags, sequence_log_probability, viterbi, DocContext, Layer, LearnedTagger,
+    allowed, sequence_log_probability, span_tags, viterbi, DocContext, Layer, LearnedTagger,
     NerFeatures, NerModel, SentenceInputs, TextStyle, NAMED, N_TAGS,
 };
 use crate::analysis::entities::{Label, SentenceView};
@@ -188,7 +188,10 @@ pub fn examples(
                 *lost += 1;
                 continue;
             }
-            for (t, tag) in tags[first..last].iter_mut().zip(span_tags(*label, last - first)) {
+            for (t, tag) in tags[first..last]
+                .iter_mut()
+                .zip(span_tags(*label, last - first))
+            {
                 *t = tag;
             }
         }
@@ -224,7 +227,8 @@ pub fn examples(
             }
             let n = t.len();
             if t[n - 1] != 0 && matches!(slot_part(t[n - 1]), 0 | 1) {
-                t[n - 1] = t[n - 1] - slot_part(t[n - 1]) + if slot_part(t[n - 1]) == 0 { 3 } else { 2 };
+                t[n - 1] =
+                    t[n - 1] - slot_part(t[n - 1]) + if slot_part(t[n - 1]) == 0 { 3 } else { 2 };
             }
             // Every token, also those the tagger leaves unscored far from capitals: it costs
             // only training time, and they teach the model what lies outside names.
@@ -810,7 +814,7 @@ mod tests {
         };
         let em: Vec<[f32; N_TAGS]> = (0..n).map(|_| [(); N_TAGS].map(|_| next())).collect();
         let tr: Vec<f32> = (0..(N_TAGS + 1) * N_TAGS).map(|_| next()).collect();
-        let gold = [1, 2, 0];
+        let gold: Vec<usize> = span_tags(Label::Per, 2).chain([0]).collect();
         let log_p = |em: &[[f32; N_TAGS]], tr: &[f32]| -> f64 {
             let score = |tags: &[usize]| -> Option<f64> {
                 let mut s = 0.0;

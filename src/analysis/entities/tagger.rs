@@ -1246,11 +1246,35 @@ impl LearnedTagger {
                 if spans.is_empty() {
                     return Vec::new();
                 }
-                let marg = Marginals::new(&em, &trans, f64::from(self.model.temperature));
+                // Forward-backward over the island of scored tokens around each span only
+                // (tokens outside it are O whatever the path).
+                let temperature = f64::from(self.model.temperature);
+                let mut island: Option<(Range<usize>, Marginals)> = None;
                 spans
                     .into_iter()
                     .map(|(r, l)| {
-                        let p = marg.path_probability(r.clone(), &tags[r.clone()]);
+                        if !matches!(&island, Some((a, _)) if a.contains(&r.start)) {
+                            let mut a = r.start;
+                            while a > 0 && em[a - 1] != OUTSIDE {
+                                a -= 1;
+                            }
+                            let mut b = r.end;
+                            while b < em.len() && em[b] != OUTSIDE {
+                                b += 1;
+                            }
+                            let entry = if a == 0 { N_TAGS } else { 0 };
+                            let m = Marginals::between(
+                                &em[a..b],
+                                &trans,
+                                temperature,
+                                entry,
+                                b < em.len(),
+                            );
+                            island = Some((a..b, m));
+                        }
+                        let (a, m) = island.as_ref().expect("set above");
+                        let p = m
+                            .path_probability(r.start - a.start..r.end - a.start, &tags[r.clone()]);
                         (r, l, p as f32)
                     })
                     .collect()
@@ -1283,6 +1307,19 @@ impl Marginals {
         em: &[[i32; N_TAGS]],
         trans: &impl Fn(Option<usize>, usize) -> f64,
         temperature: f64,
+    ) -> Self {
+        Self::between(em, trans, temperature, N_TAGS, false)
+    }
+
+    /// Over tokens entered from row `entry` of the transitions (N_TAGS: the sentence start;
+    /// 0: an O before them) and, with `into_outside`, followed by an O: the marginals of an
+    /// island of scored tokens between tokens outside any name are those of the sentence.
+    fn between(
+        em: &[[i32; N_TAGS]],
+        trans: &impl Fn(Option<usize>, usize) -> f64,
+        temperature: f64,
+        entry: usize,
+        into_outside: bool,
     ) -> Self {
         let scale = 1.0 / temperature.max(1e-6);
         let n = em.len();
@@ -1329,7 +1366,7 @@ impl Marginals {
             let mut sum = 0.0;
             for t in 0..N_TAGS {
                 let into: f64 = if i == 0 {
-                    tr[N_TAGS][t]
+                    tr[entry][t]
                 } else {
                     PAIRS
                         .before(t)
@@ -1347,6 +1384,14 @@ impl Marginals {
             log_z += sum.ln();
         }
         let mut beta = vec![[1f64; N_TAGS]; n];
+        if into_outside && n > 0 {
+            // The step into the O after: normalised like every other step.
+            let sum: f64 = (0..N_TAGS).map(|p| alpha[n - 1][p] * tr[p][0]).sum();
+            for p in 0..N_TAGS {
+                beta[n - 1][p] = tr[p][0] / sum;
+            }
+            log_z += sum.ln();
+        }
         for i in (0..n.saturating_sub(1)).rev() {
             for p in 0..N_TAGS {
                 beta[i][p] = PAIRS
@@ -1540,6 +1585,48 @@ mod tests {
             paths = longer;
         }
         paths
+    }
+
+    #[test]
+    fn island_marginals_are_the_sentence_ones() {
+        let mut rng = 0x51_7CC1_B727_220Au64;
+        let mut next = |m: i32| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % (2 * m as u64 + 1)) as i32 - m
+        };
+        // Scored tokens 1..4 and 5..7 between tokens outside any name.
+        let em: Vec<[i32; N_TAGS]> = (0..8)
+            .map(|i| {
+                if [0, 4, 7].contains(&i) {
+                    OUTSIDE
+                } else {
+                    [0; N_TAGS].map(|_| next(300))
+                }
+            })
+            .collect();
+        let tr: Vec<f64> = (0..(N_TAGS + 1) * N_TAGS)
+            .map(|_| f64::from(next(200)))
+            .collect();
+        let trans = |p: Option<usize>, t: usize| tr[p.unwrap_or(N_TAGS) * N_TAGS + t];
+        let whole = Marginals::new(&em, &trans, 100.0);
+        let mut checked = 0;
+        for island in [1..4, 5..7] {
+            let part = Marginals::between(&em[island.clone()], &trans, 100.0, 0, true);
+            for a in island.clone() {
+                for b in a + 1..=island.end {
+                    for path in all_paths(b - a) {
+                        let want = whole.path_probability(a..b, &path);
+                        let r = a - island.start..b - island.start;
+                        let got = part.path_probability(r, &path);
+                        assert!((got - want).abs() < 1e-12, "{a}..{b} {path:?}");
+                        checked += usize::from(want > 1e-6);
+                    }
+                }
+            }
+        }
+        assert!(checked > 10);
     }
 
     #[test]
