@@ -1239,6 +1239,7 @@ impl LearnedTagger {
                 .collect();
         }
         let trans = |p: Option<usize>, t: usize| self.model.transition(last, p, t);
+        let exp_tr = ExpTransitions::new(&trans, f64::from(self.model.temperature));
         decoded
             .into_iter()
             .map(|(em, tags)| {
@@ -1248,7 +1249,6 @@ impl LearnedTagger {
                 }
                 // Forward-backward over the island of scored tokens around each span only
                 // (tokens outside it are O whatever the path).
-                let temperature = f64::from(self.model.temperature);
                 let mut island: Option<(Range<usize>, Marginals)> = None;
                 spans
                     .into_iter()
@@ -1263,13 +1263,7 @@ impl LearnedTagger {
                                 b += 1;
                             }
                             let entry = if a == 0 { N_TAGS } else { 0 };
-                            let m = Marginals::between(
-                                &em[a..b],
-                                &trans,
-                                temperature,
-                                entry,
-                                b < em.len(),
-                            );
+                            let m = Marginals::between(&em[a..b], &exp_tr, entry, b < em.len());
                             island = Some((a..b, m));
                         }
                         let (a, m) = island.as_ref().expect("set above");
@@ -1302,27 +1296,19 @@ struct Marginals {
 
 const CLAMP: f64 = 300.0;
 
-impl Marginals {
-    fn new(
-        em: &[[i32; N_TAGS]],
-        trans: &impl Fn(Option<usize>, usize) -> f64,
-        temperature: f64,
-    ) -> Self {
-        Self::between(em, trans, temperature, N_TAGS, false)
-    }
+/// The transitions in probability space at a temperature, shifted by their maximum: computed
+/// once per document, not per sentence (the exps cost more than the sentence).
+#[derive(Clone, Copy)]
+struct ExpTransitions {
+    /// Row N_TAGS is the sentence start; 0 where forbidden.
+    tr: [[f64; N_TAGS]; N_TAGS + 1],
+    shift: f64,
+    scale: f64,
+}
 
-    /// Over tokens entered from row `entry` of the transitions (N_TAGS: the sentence start;
-    /// 0: an O before them) and, with `into_outside`, followed by an O: the marginals of an
-    /// island of scored tokens between tokens outside any name are those of the sentence.
-    fn between(
-        em: &[[i32; N_TAGS]],
-        trans: &impl Fn(Option<usize>, usize) -> f64,
-        temperature: f64,
-        entry: usize,
-        into_outside: bool,
-    ) -> Self {
+impl ExpTransitions {
+    fn new(trans: &impl Fn(Option<usize>, usize) -> f64, temperature: f64) -> Self {
         let scale = 1.0 / temperature.max(1e-6);
-        let n = em.len();
         let prev_of = |p: usize| (p < N_TAGS).then_some(p);
         let shift = (0..=N_TAGS)
             .flat_map(|p| (0..N_TAGS).map(move |t| (p, t)))
@@ -1337,6 +1323,30 @@ impl Marginals {
                 }
             }
         }
+        Self { tr, shift, scale }
+    }
+}
+
+impl Marginals {
+    fn new(
+        em: &[[i32; N_TAGS]],
+        trans: &impl Fn(Option<usize>, usize) -> f64,
+        temperature: f64,
+    ) -> Self {
+        Self::between(em, &ExpTransitions::new(trans, temperature), N_TAGS, false)
+    }
+
+    /// Over tokens entered from row `entry` of the transitions (N_TAGS: the sentence start;
+    /// 0: an O before them) and, with `into_outside`, followed by an O: the marginals of an
+    /// island of scored tokens between tokens outside any name are those of the sentence.
+    fn between(
+        em: &[[i32; N_TAGS]],
+        exp_tr: &ExpTransitions,
+        entry: usize,
+        into_outside: bool,
+    ) -> Self {
+        let ExpTransitions { tr, shift, scale } = *exp_tr;
+        let n = em.len();
         let mut log_z = shift * n as f64;
         let floor = (-CLAMP).exp();
         let emit: Vec<[f64; N_TAGS]> = em
@@ -1390,7 +1400,7 @@ impl Marginals {
             for p in 0..N_TAGS {
                 beta[n - 1][p] = tr[p][0] / sum;
             }
-            log_z += sum.ln();
+            log_z += shift + sum.ln();
         }
         for i in (0..n.saturating_sub(1)).rev() {
             for p in 0..N_TAGS {
@@ -1613,7 +1623,8 @@ mod tests {
         let whole = Marginals::new(&em, &trans, 100.0);
         let mut checked = 0;
         for island in [1..4, 5..7] {
-            let part = Marginals::between(&em[island.clone()], &trans, 100.0, 0, true);
+            let exp_tr = ExpTransitions::new(&trans, 100.0);
+            let part = Marginals::between(&em[island.clone()], &exp_tr, 0, true);
             for a in island.clone() {
                 for b in a + 1..=island.end {
                     for path in all_paths(b - a) {
