@@ -42,8 +42,9 @@ pub struct EntitiesArgs {
     write_holdout: Option<PathBuf>,
     #[arg(long, default_value_t = 10)]
     epochs: usize,
-    /// log2 of the number of feature buckets (the model file is 9 x 2^bits x 2 bytes).
-    #[arg(long, default_value_t = 18)]
+    /// log2 of the number of feature buckets (the model file is 17 tags x 2^bits x 2 layers
+    /// bytes).
+    #[arg(long, default_value_t = 17)]
     bits: u32,
     #[arg(long, default_value = "models/entities.bin")]
     out: PathBuf,

@@ -1,6 +1,6 @@
 //! Training the entity tagger of `analysis::entities::tagger`: reading the VLSP corpora, gold
-//! BIO tags over our own tokens, an averaged structured perceptron, and a scorer that runs the
-//! real pipeline on held-out documents.
+//! BIOES tags over our own tokens, the CRF (or averaged perceptron) training of each layer, and a
+//! scorer that runs the real pipeline on held-out documents.
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -266,7 +266,7 @@ pub enum Objective {
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {
-            bits: 18,
+            bits: 17,
             epochs: 10,
             seed: 0x5eed,
             folds: 4,
@@ -276,7 +276,7 @@ impl Default for TrainConfig {
     }
 }
 
-/// Averaged weights over BIO sequences, on (features, gold tags) sentences, by the structured
+/// Averaged weights over BIOES sequences, on (features, gold tags) sentences, by the structured
 /// perceptron with Viterbi decoding or the CRF gradient (`cfg.objective`), sentences shuffled
 /// from `seed`. Returns float weights and transitions; `progress` is called with the number of
 /// sentences just done.

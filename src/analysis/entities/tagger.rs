@@ -1,4 +1,4 @@
-//! The learned named-entity tagger: a linear-chain model over syllable tokens with BIO tags for
+//! The learned named-entity tagger: a linear-chain model over syllable tokens with BIOES tags for
 //! PER, LOC, ORG and MISC, trained as a CRF by averaged SGD (or an averaged structured
 //! perceptron; src/train/entities.rs) and decoded with Viterbi. Features are hashed: syllable keys and shapes in a window, the
 //! segmenter's words, gazetteer matches, and the capitalised run a token sits in with the words
@@ -1462,7 +1462,7 @@ impl LearnedTagger {
 
 impl EntityTagger for LearnedTagger {
     fn name(&self) -> &str {
-        "linear-chain-bio"
+        "linear-chain-bioes"
     }
 
     fn tag(&self, s: &SentenceView<'_>) -> Vec<Entity> {
