@@ -251,6 +251,9 @@ pub struct TrainConfig {
     pub objective: Objective,
     /// Layers trained on different sentence orders and averaged into one.
     pub ensemble: usize,
+    /// Stacked layers: the first over the sentence, each further one also over the tags of the
+    /// one below across the document (needs `folds` > 1).
+    pub layers: usize,
 }
 
 /// How a layer's weights are learned.
@@ -272,6 +275,7 @@ impl Default for TrainConfig {
             folds: 4,
             objective: Objective::Crf { rate: 0.05 },
             ensemble: 3,
+            layers: 2,
         }
     }
 }
@@ -528,20 +532,6 @@ fn crf_gradient<'a>(
     s
 }
 
-/// Sentences of documents as (features, tags) pairs.
-fn pairs<'a>(
-    docs: impl Iterator<Item = &'a DocExample>,
-    features: impl Fn(&'a DocExample) -> &'a [Vec<Vec<u64>>],
-) -> Vec<(&'a [Vec<u64>], &'a [usize])> {
-    docs.flat_map(|d| {
-        features(d)
-            .iter()
-            .zip(&d.tags)
-            .map(|(f, t)| (f.as_slice(), t.as_slice()))
-    })
-    .collect()
-}
-
 /// Second-layer features of a document given the first layer's tags for it.
 fn second_features(d: &DocExample, first_tags: &[Vec<usize>]) -> Vec<Vec<Vec<u64>>> {
     let ctx = DocContext::new(&d.inputs, first_tags);
@@ -553,67 +543,80 @@ fn second_features(d: &DocExample, first_tags: &[Vec<usize>]) -> Vec<Vec<Vec<u64
         .collect()
 }
 
-/// Trains the model: the first layer on every document; then, with `cfg.folds` > 1, a second
-/// layer on the first layer's tags for each document from a model that did not see it (so it
-/// learns how far to trust them). `progress` gets (sentences done, total).
+/// Trains the model: the first layer on every document; then, with `cfg.folds` > 1, each further
+/// layer (`cfg.layers` in all) on the tags of the layer below for each document from a model
+/// that did not see it (so it learns how far to trust them). `progress` gets (sentences done,
+/// total).
 pub fn train(
     docs: &[DocExample],
     cfg: &TrainConfig,
     mut progress: impl FnMut(usize, usize),
 ) -> NerModel {
     let n_sent: usize = docs.iter().map(|d| d.tags.len()).sum();
-    let stages = if cfg.folds > 1 { cfg.folds + 1 } else { 1 };
+    let layers = if cfg.folds > 1 { cfg.layers.max(1) } else { 1 };
+    // Each layer once on everything, and all but the last once per fold.
+    let stages = layers + (layers - 1) * cfg.folds;
     let total = n_sent * cfg.epochs * stages * cfg.ensemble.max(1);
     let mut done = 0;
     let mut tick = |n: usize| {
         done += n;
         progress(done.min(total), total);
     };
-    let all = pairs(docs.iter(), |d| &d.first);
-    let (first, scale) = train_layer(&all, cfg, &mut tick);
-    let mut model = NerModel::new(cfg.bits, vec![first], scale);
-    if cfg.folds <= 1 {
-        return model;
-    }
-    let mut first_tags: Vec<Vec<Vec<usize>>> = vec![Vec::new(); docs.len()];
-    for fold in 0..cfg.folds {
-        let in_fold = |d: &DocExample| d.fold_key % cfg.folds as u64 == fold as u64;
-        let part = pairs(docs.iter().filter(|d| !in_fold(d)), |d| &d.first);
-        let (layer, s) = train_layer(&part, cfg, &mut tick);
-        let fold_model = NerModel::new(cfg.bits, vec![layer], s);
-        for (i, d) in docs.iter().enumerate().filter(|(_, d)| in_fold(d)) {
-            first_tags[i] = d.first.iter().map(|f| fold_model.decode(0, f).1).collect();
+    let in_fold = |d: &DocExample, fold: usize| d.fold_key % cfg.folds as u64 == fold as u64;
+    // The features of the layer being trained, per document, sentence and token: the first
+    // layer's are the documents' own.
+    let mut upper: Option<Vec<Vec<Vec<Vec<u64>>>>> = None;
+    let mut model: Option<NerModel> = None;
+    for layer in 0..layers {
+        let feats = |i: usize| upper.as_ref().map_or(&docs[i].first, |u| &u[i]);
+        let pairs_of = |keep: &dyn Fn(&DocExample) -> bool| -> Vec<(&[Vec<u64>], &[usize])> {
+            docs.iter()
+                .enumerate()
+                .filter(|(_, d)| keep(d))
+                .flat_map(|(i, d)| {
+                    feats(i)
+                        .iter()
+                        .zip(&d.tags)
+                        .map(|(f, t)| (f.as_slice(), t.as_slice()))
+                })
+                .collect()
+        };
+        let (trained, scale) = train_layer(&pairs_of(&|_| true), cfg, &mut tick);
+        match model.as_mut() {
+            None => model = Some(NerModel::new(cfg.bits, vec![trained], scale)),
+            Some(m) => m.push_layer(trained, scale),
         }
+        if layer + 1 == layers {
+            break;
+        }
+        // This layer's out-of-fold tags, and from them the next layer's features.
+        let mut tags: Vec<Vec<Vec<usize>>> = vec![Vec::new(); docs.len()];
+        for fold in 0..cfg.folds {
+            let (l, s) = train_layer(&pairs_of(&|d| !in_fold(d, fold)), cfg, &mut tick);
+            let fold_model = NerModel::new(cfg.bits, vec![l], s);
+            for i in (0..docs.len()).filter(|&i| in_fold(&docs[i], fold)) {
+                tags[i] = feats(i).iter().map(|f| fold_model.decode(0, f).1).collect();
+            }
+        }
+        upper = Some(
+            docs.iter()
+                .zip(&tags)
+                .map(|(d, t)| second_features(d, t))
+                .collect(),
+        );
     }
-    let second: Vec<Vec<Vec<Vec<u64>>>> = docs
-        .iter()
-        .zip(&first_tags)
-        .map(|(d, t)| second_features(d, t))
-        .collect();
-    let all: Vec<(&[Vec<u64>], &[usize])> = docs
-        .iter()
-        .zip(&second)
-        .flat_map(|(d, f)| {
-            f.iter()
-                .zip(&d.tags)
-                .map(|(f, t)| (f.as_slice(), t.as_slice()))
-        })
-        .collect();
-    let (layer, scale) = train_layer(&all, cfg, &mut tick);
-    model.push_layer(layer, scale);
-    model
+    model.expect("at least one layer")
 }
 
 /// Last-layer emission scores of a document's sentences, as the tagger computes them.
 fn last_emissions(model: &NerModel, d: &DocExample) -> Vec<Vec<[i32; N_TAGS]>> {
-    if model.layers() == 1 {
-        return d.first.iter().map(|f| model.emissions(0, f)).collect();
+    let mut feats = d.first.clone();
+    for layer in 1..model.layers() {
+        let tags: Vec<Vec<usize>> = feats.iter().map(|f| model.decode(layer - 1, f).1).collect();
+        feats = second_features(d, &tags);
     }
-    let tags: Vec<Vec<usize>> = d.first.iter().map(|f| model.decode(0, f).1).collect();
-    second_features(d, &tags)
-        .iter()
-        .map(|f| model.emissions(1, f))
-        .collect()
+    let last = model.layers() - 1;
+    feats.iter().map(|f| model.emissions(last, f)).collect()
 }
 
 /// Picks the temperature that makes the held-out gold sequences most likely.
@@ -773,9 +776,10 @@ mod tests {
         let mut lost = 0;
         let ex = examples(&docs, &seg, &features, &mut lost);
         assert_eq!(lost, 0);
-        for (objective, ensemble) in [
-            (Objective::Perceptron, 1),
-            (Objective::Crf { rate: 0.05 }, 2),
+        for (objective, ensemble, layers) in [
+            (Objective::Perceptron, 1, 2),
+            (Objective::Crf { rate: 0.05 }, 2, 2),
+            (Objective::Crf { rate: 0.05 }, 1, 3),
         ] {
             let cfg = TrainConfig {
                 bits: 14,
@@ -784,12 +788,13 @@ mod tests {
                 folds: 2,
                 objective,
                 ensemble,
+                layers,
             };
             let mut calls = 0;
             let mut model = train(&ex, &cfg, |_, _| calls += 1);
             model.clusters = vec![classes.clone()];
             assert!(calls > 0);
-            assert_eq!(model.layers(), 2);
+            assert_eq!(model.layers(), layers);
             let t = fit_temperature(&mut model, &ex[..3]);
             assert!(t > 0.0);
             // The file round-trips, and what it holds tags its own training data right.

@@ -775,7 +775,7 @@ impl Layer {
 /// Scores of one token: per layer, one sum per tag.
 pub type LayerSums = [[i32; N_TAGS]; MAX_LAYERS];
 
-const MAX_LAYERS: usize = 2;
+const MAX_LAYERS: usize = 3;
 
 /// Emission scores of a token outside any name: every tag but O forbidden.
 const OUTSIDE: [i32; N_TAGS] = {
@@ -1220,23 +1220,34 @@ impl LearnedTagger {
             })
             .collect();
         let last = self.model.layers() - 1;
-        if last > 0 {
-            let tags: Vec<Vec<usize>> = decoded.into_iter().map(|(_, t)| t).collect();
-            let ctx = DocContext::new(&inputs, &tags);
+        // Each layer above the first reads the first layer's features (summed already, in
+        // `shared`) plus the tags of the layer below across the document.
+        let mut below: Vec<Vec<usize>> = decoded.iter().map(|(_, t)| t.clone()).collect();
+        let mut first_features = Some(first_features);
+        for layer in 1..=last {
+            let ctx = DocContext::new(&inputs, &below);
+            let base_features = if layer == last {
+                first_features
+                    .take()
+                    .expect("taken once, at the last layer")
+            } else {
+                first_features.clone().expect("kept until the last layer")
+            };
             decoded = inputs
                 .iter()
-                .zip(first_features)
-                .zip(&tags)
+                .zip(base_features)
+                .zip(&below)
                 .zip(&shared)
                 .map(|(((x, f), t), s)| {
                     let base: Vec<usize> = f.iter().map(Vec::len).collect();
                     let em =
                         self.model
-                            .emissions_after(last, s, &base, &x.second_features(f, t, &ctx));
-                    let tags = self.model.best_tags(last, &em);
+                            .emissions_after(layer, s, &base, &x.second_features(f, t, &ctx));
+                    let tags = self.model.best_tags(layer, &em);
                     (em, tags)
                 })
                 .collect();
+            below = decoded.iter().map(|(_, t)| t.clone()).collect();
         }
         let trans = |p: Option<usize>, t: usize| self.model.transition(last, p, t);
         let exp_tr = ExpTransitions::new(&trans, f64::from(self.model.temperature));
