@@ -1222,9 +1222,11 @@ impl LearnedTagger {
         let last = self.model.layers() - 1;
         // Each layer above the first reads the first layer's features (summed already, in
         // `shared`) plus the tags of the layer below across the document.
-        let mut below: Vec<Vec<usize>> = decoded.iter().map(|(_, t)| t.clone()).collect();
         let mut first_features = Some(first_features);
         for layer in 1..=last {
+            // The layer below's tags move out: its results are replaced just after.
+            let below: Vec<Vec<usize>> =
+                decoded.iter_mut().map(|(_, t)| std::mem::take(t)).collect();
             let ctx = DocContext::new(&inputs, &below);
             let base_features = if layer == last {
                 first_features
@@ -1247,7 +1249,6 @@ impl LearnedTagger {
                     (em, tags)
                 })
                 .collect();
-            below = decoded.iter().map(|(_, t)| t.clone()).collect();
         }
         let trans = |p: Option<usize>, t: usize| self.model.transition(last, p, t);
         let exp_tr = ExpTransitions::new(&trans, f64::from(self.model.temperature));
