@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use vitext::analysis::entities::clusters::WordClusters;
-use vitext::analysis::entities::tagger::NerFeatures;
+use vitext::analysis::entities::crf::NerFeatures;
 use vitext::analysis::lexicon::Lexicons;
 use vitext::analysis::segment::perceptron::PerceptronSegmenter;
 use vitext::train::clusters;

@@ -7,7 +7,9 @@ pub mod error;
 pub mod extract;
 pub mod lexicon;
 pub mod normalize;
+pub mod features;
 pub mod pipeline;
+pub mod prefix_index;
 pub mod segment;
 pub mod sentence;
 

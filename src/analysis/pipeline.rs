@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use super::cancel::Cancel;
 use super::decode::{self, Format};
-use super::entities::tagger::{LearnedTagger, NerModel, EMBEDDED_ENTITIES, NAMED};
+use super::entities::crf::{NerModel, EMBEDDED_ENTITIES, NAMED};
+use super::entities::tagger::LearnedTagger;
 use super::entities::{gazetteer::GazetteerTagger, Entity, EntityTagger, Label, SentenceView};
 use super::error::AnalysisError;
 use super::extract::{self, Block, Metadata};

@@ -6,10 +6,12 @@ use std::ops::Range;
 
 use super::f1;
 use crate::analysis::cancel::Cancel;
-use crate::analysis::entities::tagger::{
-    allowed, sequence_log_probability, span_tags, viterbi, DocContext, Layer, LearnedTagger,
-    NerFeatures, NerModel, SentenceInputs, TextStyle, NAMED, N_TAGS,
+use crate::analysis::entities::crf::{
+    close_at_edges, sequence_log_probability, span_tags, transition_index, viterbi, DocContext,
+    ExpTable, Lattice, Layer, NerFeatures, NerModel, SentenceInputs, Tag, TextStyle, NAMED,
+    N_TAGS, START,
 };
+use crate::analysis::entities::tagger::LearnedTagger;
 use crate::analysis::entities::{Label, SentenceView};
 use crate::analysis::lexicon::Lexicons;
 use crate::analysis::normalize::nfc;
@@ -158,7 +160,7 @@ pub struct DocExample {
     pub fold_key: u64,
     pub inputs: Vec<SentenceInputs>,
     pub first: Vec<Vec<Vec<u64>>>,
-    pub tags: Vec<Vec<usize>>,
+    pub tags: Vec<Vec<Tag>>,
 }
 
 impl DocExample {
@@ -180,7 +182,7 @@ pub fn examples(
     for d in docs {
         let text = d.text.as_str();
         let tokens = tokenize(text);
-        let mut tags = vec![0usize; tokens.len()];
+        let mut tags = vec![Tag::O; tokens.len()];
         for (r, label) in &d.entities {
             let first = tokens.partition_point(|t| t.end <= r.start);
             let last = tokens.partition_point(|t| t.start < r.end);
@@ -196,7 +198,7 @@ pub fn examples(
             }
         }
         let mut ex = DocExample {
-            fold_key: crate::analysis::segment::perceptron::hash_str(text),
+            fold_key: crate::analysis::features::hash_str(text),
             inputs: Vec::new(),
             first: Vec::new(),
             tags: Vec::new(),
@@ -221,15 +223,7 @@ pub fn examples(
             let mut t = tags[r].to_vec();
             // A sentence break inside an entity: the part before it ends one, the part after
             // starts a new one.
-            let slot_part = |x: usize| (x - 1) % 4;
-            if t[0] != 0 && matches!(slot_part(t[0]), 1 | 2) {
-                t[0] = t[0] - slot_part(t[0]) + if slot_part(t[0]) == 1 { 0 } else { 3 };
-            }
-            let n = t.len();
-            if t[n - 1] != 0 && matches!(slot_part(t[n - 1]), 0 | 1) {
-                t[n - 1] =
-                    t[n - 1] - slot_part(t[n - 1]) + if slot_part(t[n - 1]) == 0 { 3 } else { 2 };
-            }
+            close_at_edges(&mut t);
             // Every token, also those the tagger leaves unscored far from capitals: it costs
             // only training time, and they teach the model what lies outside names.
             ex.first.push(inputs.first_features());
@@ -285,7 +279,7 @@ impl Default for TrainConfig {
 /// from `seed`. Returns float weights and transitions; `progress` is called with the number of
 /// sentences just done.
 fn train_weights(
-    sentences: &[(&[Vec<u64>], &[usize])],
+    sentences: &[(&[Vec<u64>], &[Tag])],
     cfg: &TrainConfig,
     seed: u64,
     progress: &mut dyn FnMut(usize),
@@ -295,7 +289,6 @@ fn train_weights(
     let nt = (N_TAGS + 1) * N_TAGS;
     let (mut w, mut acc) = (vec![0f32; size], vec![0f32; size]);
     let (mut tr, mut tr_acc) = (vec![0f32; nt], vec![0f32; nt]);
-    let tix = |p: Option<usize>, t: usize| p.unwrap_or(N_TAGS) * N_TAGS + t;
     let mut c: f32 = 1.0;
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     let mut rng = seed | 1;
@@ -347,11 +340,11 @@ fn train_weights(
                 }
                 continue;
             }
-            let pred = viterbi(&em, |p, t| f64::from(tr[tix(p, t)]));
+            let pred = viterbi(&em, |p, t| f64::from(tr[transition_index(p, t)]));
             if pred != gold {
-                let mut update = |i: usize, tag: usize, d: f32| {
+                let mut update = |i: usize, tag: Tag, d: f32| {
                     for &h in &feats[i] {
-                        let j = NerModel::bucket(bits, h) + tag;
+                        let j = NerModel::bucket(bits, h) + tag.index();
                         w[j] += d;
                         acc[j] += d * c;
                     }
@@ -369,10 +362,11 @@ fn train_weights(
                         (Some(gold[i - 1]), Some(pred[i - 1]))
                     };
                     if (gp, gold[i]) != (pp, pred[i]) {
-                        tr[tix(gp, gold[i])] += 1.0;
-                        tr_acc[tix(gp, gold[i])] += c;
-                        tr[tix(pp, pred[i])] -= 1.0;
-                        tr_acc[tix(pp, pred[i])] -= c;
+                        let (g, q) = (transition_index(gp, gold[i]), transition_index(pp, pred[i]));
+                        tr[g] += 1.0;
+                        tr_acc[g] += c;
+                        tr[q] -= 1.0;
+                        tr_acc[q] -= c;
                     }
                 }
             }
@@ -392,7 +386,7 @@ fn train_weights(
 /// average of linear models is one linear model, so the ensemble costs nothing at run time),
 /// then quantises. Returns the layer and its scale (units per weight unit).
 fn train_layer(
-    sentences: &[(&[Vec<u64>], &[usize])],
+    sentences: &[(&[Vec<u64>], &[Tag])],
     cfg: &TrainConfig,
     progress: &mut dyn FnMut(usize),
 ) -> (Layer, f32) {
@@ -434,96 +428,68 @@ fn train_layer(
     (Layer::new(weights, transitions), scale)
 }
 
+/// Exponents below -EXP_FLOOR are raised to it in training: it only keeps exp from
+/// underflowing (at -745) however far the scores run apart while learning.
+const EXP_FLOOR: f64 = 600.0;
+
 #[derive(Default)]
 struct CrfScratch {
-    alpha: Vec<[f64; N_TAGS]>,
-    beta: Vec<[f64; N_TAGS]>,
+    lattice: Lattice,
     emit: Vec<[f64; N_TAGS]>,
-    norm: Vec<f64>,
     token: Vec<[f64; N_TAGS]>,
     trans: Vec<f64>,
 }
 
 /// Gradient of a sentence's CRF log-likelihood: per token and tag, gold minus expected
 /// (in `scratch.token`), and per transition the same (in `scratch.trans`, indexed like the
-/// layer's transitions). Scaled forward-backward: each alpha row is normalised, and beta
-/// shares the normalisers, so products stay in range however long the sentence.
-// Index loops: they read as the forward-backward formulas do.
+/// layer's transitions), from the forward-backward the tagger runs too.
+// Index loops: they read as the gradient's formulas do.
 #[allow(clippy::needless_range_loop)]
 fn crf_gradient<'a>(
     em: &[[f32; N_TAGS]],
     tr: &[f32],
-    gold: &[usize],
+    gold: &[Tag],
     s: &'a mut CrfScratch,
 ) -> &'a CrfScratch {
     let n = em.len();
-    let start = N_TAGS;
-    let prev_of = |p: usize| (p < N_TAGS).then_some(p);
     let top = tr.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut t_exp = [[0f64; N_TAGS]; N_TAGS + 1];
+    let mut t_exp: ExpTable = [[0f64; N_TAGS]; N_TAGS + 1];
     for (p, row) in t_exp.iter_mut().enumerate() {
+        let prev = (p < N_TAGS).then(|| Tag::from_index(p));
         for (t, x) in row.iter_mut().enumerate() {
-            if allowed(prev_of(p), t) {
-                *x = f64::from(tr[p * N_TAGS + t] - top).max(-600.0).exp();
+            if crate::analysis::entities::crf::allowed(prev, Tag::from_index(t)) {
+                *x = f64::from(tr[p * N_TAGS + t] - top).max(-EXP_FLOOR).exp();
             }
         }
     }
     s.emit.clear();
     s.emit.extend(em.iter().map(|e| {
         let best = e.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        e.map(|x| f64::from(x - best).max(-600.0).exp())
+        e.map(|x| f64::from(x - best).max(-EXP_FLOOR).exp())
     }));
-    s.alpha.clear();
-    s.alpha.resize(n, [0.0; N_TAGS]);
-    s.norm.clear();
-    s.norm.resize(n, 1.0);
-    for i in 0..n {
-        let mut sum = 0.0;
-        for t in 0..N_TAGS {
-            let into: f64 = if i == 0 {
-                t_exp[start][t]
-            } else {
-                (0..N_TAGS).map(|p| s.alpha[i - 1][p] * t_exp[p][t]).sum()
-            };
-            s.alpha[i][t] = into * s.emit[i][t];
-            sum += s.alpha[i][t];
-        }
-        let sum = sum.max(f64::MIN_POSITIVE);
-        for a in &mut s.alpha[i] {
-            *a /= sum;
-        }
-        s.norm[i] = sum;
-    }
-    s.beta.clear();
-    s.beta.resize(n, [1.0; N_TAGS]);
-    for i in (0..n.saturating_sub(1)).rev() {
-        for p in 0..N_TAGS {
-            s.beta[i][p] = (0..N_TAGS)
-                .map(|t| t_exp[p][t] * s.emit[i + 1][t] * s.beta[i + 1][t])
-                .sum::<f64>()
-                / s.norm[i + 1];
-        }
-    }
+    let mut log_z = 0.0;
+    s.lattice.run(&s.emit, &t_exp, START, false, &mut log_z);
+    let Lattice { alpha, beta, norm } = &s.lattice;
     s.token.clear();
     s.token.resize(n, [0.0; N_TAGS]);
     s.trans.clear();
     s.trans.resize((N_TAGS + 1) * N_TAGS, 0.0);
     for i in 0..n {
         for t in 0..N_TAGS {
-            s.token[i][t] = -s.alpha[i][t] * s.beta[i][t];
+            s.token[i][t] = -alpha[i][t] * beta[i][t];
         }
-        s.token[i][gold[i]] += 1.0;
-        let g_prev = if i == 0 { start } else { gold[i - 1] };
-        s.trans[g_prev * N_TAGS + gold[i]] += 1.0;
+        let g = gold[i].index();
+        s.token[i][g] += 1.0;
+        let g_prev = if i == 0 { START } else { gold[i - 1].index() };
+        s.trans[g_prev * N_TAGS + g] += 1.0;
         if i == 0 {
             for t in 0..N_TAGS {
-                s.trans[start * N_TAGS + t] -= s.alpha[0][t] * s.beta[0][t];
+                s.trans[START * N_TAGS + t] -= alpha[0][t] * beta[0][t];
             }
         } else {
             for p in 0..N_TAGS {
                 for t in 0..N_TAGS {
-                    let xi =
-                        s.alpha[i - 1][p] * t_exp[p][t] * s.emit[i][t] * s.beta[i][t] / s.norm[i];
+                    let xi = alpha[i - 1][p] * t_exp[p][t] * s.emit[i][t] * beta[i][t] / norm[i];
                     s.trans[p * N_TAGS + t] -= xi;
                 }
             }
@@ -533,7 +499,7 @@ fn crf_gradient<'a>(
 }
 
 /// Second-layer features of a document given the first layer's tags for it.
-fn second_features(d: &DocExample, first_tags: &[Vec<usize>]) -> Vec<Vec<Vec<u64>>> {
+fn second_features(d: &DocExample, first_tags: &[Vec<Tag>]) -> Vec<Vec<Vec<u64>>> {
     let ctx = DocContext::new(&d.inputs, first_tags);
     d.inputs
         .iter()
@@ -569,7 +535,7 @@ pub fn train(
     let mut model: Option<NerModel> = None;
     for layer in 0..layers {
         let feats = |i: usize| upper.as_ref().map_or(&docs[i].first, |u| &u[i]);
-        let pairs_of = |keep: &dyn Fn(&DocExample) -> bool| -> Vec<(&[Vec<u64>], &[usize])> {
+        let pairs_of = |keep: &dyn Fn(&DocExample) -> bool| -> Vec<(&[Vec<u64>], &[Tag])> {
             docs.iter()
                 .enumerate()
                 .filter(|(_, d)| keep(d))
@@ -590,7 +556,7 @@ pub fn train(
             break;
         }
         // This layer's out-of-fold tags, and from them the next layer's features.
-        let mut tags: Vec<Vec<Vec<usize>>> = vec![Vec::new(); docs.len()];
+        let mut tags: Vec<Vec<Vec<Tag>>> = vec![Vec::new(); docs.len()];
         for fold in 0..cfg.folds {
             let (l, s) = train_layer(&pairs_of(&|d| !in_fold(d, fold)), cfg, &mut tick);
             let fold_model = NerModel::new(cfg.bits, vec![l], s);
@@ -612,7 +578,7 @@ pub fn train(
 fn last_emissions(model: &NerModel, d: &DocExample) -> Vec<Vec<[i32; N_TAGS]>> {
     let mut feats = d.first.clone();
     for layer in 1..model.layers() {
-        let tags: Vec<Vec<usize>> = feats.iter().map(|f| model.decode(layer - 1, f).1).collect();
+        let tags: Vec<Vec<Tag>> = feats.iter().map(|f| model.decode(layer - 1, f).1).collect();
         feats = second_features(d, &tags);
     }
     let last = model.layers() - 1;
@@ -621,7 +587,7 @@ fn last_emissions(model: &NerModel, d: &DocExample) -> Vec<Vec<[i32; N_TAGS]>> {
 
 /// Picks the temperature that makes the held-out gold sequences most likely.
 pub fn fit_temperature(model: &mut NerModel, held_out: &[DocExample]) -> f32 {
-    let mut em: Vec<(Vec<[i32; N_TAGS]>, &[usize])> = Vec::new();
+    let mut em: Vec<(Vec<[i32; N_TAGS]>, &[Tag])> = Vec::new();
     for d in held_out {
         if em.len() > 3000 {
             break;
@@ -819,22 +785,24 @@ mod tests {
         };
         let em: Vec<[f32; N_TAGS]> = (0..n).map(|_| [(); N_TAGS].map(|_| next())).collect();
         let tr: Vec<f32> = (0..(N_TAGS + 1) * N_TAGS).map(|_| next()).collect();
-        let gold: Vec<usize> = span_tags(Label::Per, 2).chain([0]).collect();
+        let gold: Vec<Tag> = span_tags(Label::Per, 2).chain([Tag::O]).collect();
         let log_p = |em: &[[f32; N_TAGS]], tr: &[f32]| -> f64 {
-            let score = |tags: &[usize]| -> Option<f64> {
+            let score = |tags: &[Tag]| -> Option<f64> {
                 let mut s = 0.0;
                 for i in 0..n {
                     let p = (i > 0).then(|| tags[i - 1]);
-                    if !allowed(p, tags[i]) {
+                    if !crate::analysis::entities::crf::allowed(p, tags[i]) {
                         return None;
                     }
-                    s += f64::from(tr[p.unwrap_or(N_TAGS) * N_TAGS + tags[i]] + em[i][tags[i]]);
+                    s += f64::from(tr[transition_index(p, tags[i])] + em[i][tags[i].index()]);
                 }
                 Some(s)
             };
             let mut z = 0.0;
             for k in 0..N_TAGS.pow(n as u32) {
-                let tags: Vec<usize> = (0..n).map(|i| k / N_TAGS.pow(i as u32) % N_TAGS).collect();
+                let tags: Vec<Tag> = (0..n)
+                    .map(|i| Tag::from_index(k / N_TAGS.pow(i as u32) % N_TAGS))
+                    .collect();
                 z += score(&tags).map_or(0.0, f64::exp);
             }
             score(&gold).unwrap() - z.ln()
@@ -864,7 +832,7 @@ mod tests {
     fn model_files_are_checked() {
         assert!(NerModel::from_bytes(b"VTXNER03").is_err());
         assert!(NerModel::from_bytes(b"not a model at all, just some bytes").is_err());
-        let model = NerModel::from_bytes(crate::analysis::entities::tagger::EMBEDDED_ENTITIES)
+        let model = NerModel::from_bytes(crate::analysis::entities::crf::EMBEDDED_ENTITIES)
             .expect("the shipped model loads");
         let mut bytes = model.to_bytes();
         bytes.pop();

@@ -1,6 +1,7 @@
 //! Entity tagging: named entities (PER, LOC, ORG, MISC) from a tagger, plus dates, times and
 //! amounts with normalised values from rules.
 pub mod clusters;
+pub mod crf;
 pub mod gazetteer;
 pub mod numeric;
 pub mod tagger;

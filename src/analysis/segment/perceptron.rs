@@ -3,40 +3,17 @@
 //! the boundary, token shapes, the gap between the tokens, and which lexicon words span it.
 //! Weights are a flat i16 array indexed by feature hash; decoding is a sum and a sign per
 //! boundary, with no search.
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
-
-use rustc_hash::FxHashMap;
 
 use super::tokenize::{Syllable, TokenKind};
 use super::WordSegmenter;
+use crate::analysis::features::{key_of, mix, shape_of, BOS, EOS};
 use crate::analysis::lexicon::{Lexicons, WordSet};
-use crate::analysis::normalize::syllable_key;
+use crate::analysis::prefix_index::PrefixIndex;
 
 /// Features per boundary.
 pub const N_FEATURES: usize = 17;
 const MAGIC: &[u8; 8] = b"VTXSEG01";
-
-/// 64-bit FNV-1a: stable across builds and platforms (the model file depends on it).
-pub fn hash_str(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-#[inline]
-pub(crate) fn mix(a: u64, b: u64) -> u64 {
-    let x = (a ^ b.rotate_left(25)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x ^ (x >> 31)
-}
-
-const BOS: u64 = 0x1111_2222_3333_4444;
-const EOS: u64 = 0x5555_6666_7777_8888;
 
 /// Per-token inputs of the features.
 #[derive(Clone, Copy, Debug)]
@@ -56,128 +33,12 @@ pub struct BoundaryInfo {
     pub dict_starts_right: bool,
 }
 
-pub(crate) fn shape_of(text: &str, kind: TokenKind) -> u8 {
-    match kind {
-        TokenKind::Word => {
-            let mut chars = text.chars();
-            let first_upper = chars.next().is_some_and(char::is_uppercase);
-            if !first_upper {
-                b'l'
-            } else if text.chars().count() > 1 && text.chars().all(|c| !c.is_lowercase()) {
-                b'A'
-            } else {
-                b'U'
-            }
-        }
-        TokenKind::Number => b'd',
-        TokenKind::Code => b'c',
-        TokenKind::Url | TokenKind::Email => b'u',
-        TokenKind::Punct => b'p',
-        TokenKind::Symbol => b's',
-    }
-}
-
-/// Distinct syllables a thread remembers the key hash of before starting over. Vietnamese has
-/// about 7,000 syllables in use, so the cache almost always hits.
-const KEY_CACHE_LIMIT: usize = 200_000;
-
-thread_local! {
-    static KEY_CACHE: RefCell<FxHashMap<Box<str>, u64>> = RefCell::new(FxHashMap::default());
-}
-
-/// hash_str(syllable_key(text)), cached: normalising a syllable costs far more than a lookup.
-fn cached_key(text: &str) -> u64 {
-    KEY_CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
-        if let Some(&h) = cache.get(text) {
-            return h;
-        }
-        let h = hash_str(&syllable_key(text));
-        if cache.len() >= KEY_CACHE_LIMIT {
-            cache.clear();
-        }
-        if text.len() <= 64 {
-            cache.insert(text.into(), h);
-        }
-        h
-    })
-}
-
-/// The hashed key of a token: its syllable key for words and marks, a class for the rest.
-pub(crate) fn key_of(text: &str, kind: TokenKind) -> u64 {
-    match kind {
-        TokenKind::Word | TokenKind::Punct | TokenKind::Symbol => cached_key(text),
-        TokenKind::Code => hash_str(&crate::analysis::normalize::lowercase(text)),
-        TokenKind::Number => hash_str("<num>"),
-        TokenKind::Url | TokenKind::Email => hash_str("<url>"),
-    }
-}
-
-/// A hasher for keys that already are well-mixed 64-bit hashes.
-#[derive(Default)]
-pub struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = mix(self.0, u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// Lexicon entries as a map from the hash of every prefix (in syllable keys) to "is a word".
-pub struct LexiconIndex {
-    prefixes: HashMap<u64, bool, BuildHasherDefault<PassThrough>>,
-    max_len: usize,
-}
+/// The lexicon's words as a prefix index (one list).
+pub struct LexiconIndex(PrefixIndex);
 
 impl LexiconIndex {
     pub fn new(words: &WordSet) -> Self {
-        let mut prefixes =
-            HashMap::with_capacity_and_hasher(words.len() * 2, BuildHasherDefault::default());
-        for entry in words.entries() {
-            let mut h = 0u64;
-            let n = entry.split(' ').count();
-            for (i, syl) in entry.split(' ').enumerate() {
-                h = mix(h, hash_str(syl));
-                let is_word = i + 1 == n;
-                let e = prefixes.entry(h).or_insert(false);
-                *e |= is_word;
-            }
-        }
-        Self {
-            prefixes,
-            max_len: words.max_syllables,
-        }
-    }
-
-    /// Length in tokens of the longest entry starting at `keys[start]` that spans only tokens
-    /// `joinable` allows after the first (0 when none).
-    pub fn longest_at(
-        &self,
-        keys: &[u64],
-        start: usize,
-        joinable: impl Fn(usize) -> bool,
-    ) -> usize {
-        let mut h = 0u64;
-        let mut best = 0;
-        let mut i = start;
-        while i < keys.len() && i - start < self.max_len && (i == start || joinable(i)) {
-            h = mix(h, keys[i]);
-            match self.prefixes.get(&h) {
-                None => break,
-                Some(true) => best = i + 1 - start,
-                Some(false) => {}
-            }
-            i += 1;
-        }
-        best
+        Self(PrefixIndex::new(&[words]))
     }
 }
 
@@ -223,31 +84,31 @@ impl SentenceFeatures {
                     && tokens[k + 1].kind == TokenKind::Word
             })
             .collect();
+        let keys: Vec<u64> = infos.iter().map(|t| t.key).collect();
         for s in 0..n {
             if tokens[s].kind != TokenKind::Word {
                 continue;
             }
-            let mut h = mix(0, infos[s].key);
-            let mut len = 1;
-            while len < lexicon.max_len && s + len < n && joinable[s + len - 1] {
-                h = mix(h, infos[s + len].key);
-                len += 1;
-                match lexicon.prefixes.get(&h) {
-                    None => break,
-                    Some(false) => {}
-                    Some(true) => {
-                        for b in &mut boundaries[s..s + len - 1] {
-                            b.dict_span = b.dict_span.max(len as u8);
-                        }
-                        if s > 0 {
-                            boundaries[s - 1].dict_starts_right = true;
-                        }
-                        if s + len - 1 < n - 1 {
-                            boundaries[s + len - 1].dict_ends_left = true;
-                        }
+            lexicon.0.matches_at(
+                &keys,
+                s,
+                |i| joinable[i - 1],
+                |len, _| {
+                    // One-syllable entries span no boundary.
+                    if len < 2 {
+                        return;
                     }
-                }
-            }
+                    for b in &mut boundaries[s..s + len - 1] {
+                        b.dict_span = b.dict_span.max(len as u8);
+                    }
+                    if s > 0 {
+                        boundaries[s - 1].dict_starts_right = true;
+                    }
+                    if s + len - 1 < n - 1 {
+                        boundaries[s + len - 1].dict_ends_left = true;
+                    }
+                },
+            );
         }
         Self {
             tokens: infos,
