@@ -7,13 +7,56 @@ use std::ops::Range;
 
 use super::tokenize::{Syllable, TokenKind};
 use super::WordSegmenter;
-use crate::analysis::features::{key_of, mix, shape_of, BOS, EOS};
+use crate::analysis::features::{feature_hash, key_of, shape_of, BOS, EOS};
 use crate::analysis::lexicon::{Lexicons, WordSet};
 use crate::analysis::prefix_index::PrefixIndex;
 
-/// Features per boundary.
+/// Features per boundary (one per `BoundaryFeature`).
 pub const N_FEATURES: usize = 17;
 const MAGIC: &[u8; 8] = b"VTXSEG01";
+
+/// A boundary feature template. The number goes into the feature's hash, so the numbers are
+/// part of the model file: never renumber them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoundaryFeature {
+    /// Always on.
+    Bias = 0,
+    /// Key of the token left of the boundary.
+    Left = 1,
+    /// Key of the token right of it.
+    Right = 2,
+    /// Both keys.
+    LeftRight = 3,
+    /// The two keys on the left.
+    TwoLeft = 4,
+    /// The two keys on the right.
+    TwoRight = 5,
+    /// Two keys left and one right.
+    TwoLeftAndRight = 6,
+    /// One key left and two right.
+    LeftAndTwoRight = 7,
+    /// The key two left.
+    SecondLeft = 8,
+    /// The key two right.
+    SecondRight = 9,
+    /// Shapes of the four tokens around it and the gap.
+    Shapes = 10,
+    /// Shapes of the two tokens and the gap.
+    ShapesAndGap = 11,
+    /// The left key, the right shape and the gap.
+    LeftAndRightShape = 12,
+    /// The left shape, the right key and the gap.
+    LeftShapeAndRight = 13,
+    /// Which lexicon words span or end at the boundary.
+    Lexicon = 14,
+    /// That with the two shapes.
+    LexiconAndShapes = 15,
+    /// Both keys with the lexicon flags.
+    LeftRightAndLexicon = 16,
+}
+
+/// Salt of the segmenter's features.
+const SALT: u64 = 0xABCD;
 
 /// Per-token inputs of the features.
 #[derive(Clone, Copy, Debug)]
@@ -136,30 +179,31 @@ impl SentenceFeatures {
         let (r2, sr2) = at(k + 2);
         let b = self.boundaries[k as usize];
         let gap = u64::from(b.gap);
-        let f = |id: u64, parts: &[u64]| parts.iter().fold(mix(id, 0xABCD), |h, &p| mix(h, p));
+        let f = |b: BoundaryFeature, parts: &[u64]| feature_hash(b as u64, SALT, parts);
+        use BoundaryFeature as B;
         let shapes4 = u64::from_le_bytes([sl2, sl1, sr1, sr2, b.gap, 0, 0, 0]);
         let shapes2 = u64::from(sl1) << 8 | u64::from(sr1);
         let dict = u64::from(b.dict_span.min(5)) << 2
             | u64::from(b.dict_ends_left) << 1
             | u64::from(b.dict_starts_right);
         *out = [
-            f(0, &[]),
-            f(1, &[l1]),
-            f(2, &[r1]),
-            f(3, &[l1, r1]),
-            f(4, &[l2, l1]),
-            f(5, &[r1, r2]),
-            f(6, &[l2, l1, r1]),
-            f(7, &[l1, r1, r2]),
-            f(8, &[l2]),
-            f(9, &[r2]),
-            f(10, &[shapes4]),
-            f(11, &[shapes2, gap]),
-            f(12, &[l1, u64::from(sr1), gap]),
-            f(13, &[u64::from(sl1), r1, gap]),
-            f(14, &[dict]),
-            f(15, &[dict, shapes2]),
-            f(16, &[l1, r1, dict]),
+            f(B::Bias, &[]),
+            f(B::Left, &[l1]),
+            f(B::Right, &[r1]),
+            f(B::LeftRight, &[l1, r1]),
+            f(B::TwoLeft, &[l2, l1]),
+            f(B::TwoRight, &[r1, r2]),
+            f(B::TwoLeftAndRight, &[l2, l1, r1]),
+            f(B::LeftAndTwoRight, &[l1, r1, r2]),
+            f(B::SecondLeft, &[l2]),
+            f(B::SecondRight, &[r2]),
+            f(B::Shapes, &[shapes4]),
+            f(B::ShapesAndGap, &[shapes2, gap]),
+            f(B::LeftAndRightShape, &[l1, u64::from(sr1), gap]),
+            f(B::LeftShapeAndRight, &[u64::from(sl1), r1, gap]),
+            f(B::Lexicon, &[dict]),
+            f(B::LexiconAndShapes, &[dict, shapes2]),
+            f(B::LeftRightAndLexicon, &[l1, r1, dict]),
         ];
     }
 }
