@@ -1,5 +1,6 @@
 //! vitext: Vietnamese news text analysis as a gRPC service.
 pub mod analysis;
+pub mod api;
 pub mod proto;
 pub mod service;
 pub mod telemetry;

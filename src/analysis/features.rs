@@ -128,7 +128,8 @@ impl Hasher for PassThrough {
 }
 
 /// A hash map keyed by hashes.
-pub type HashKeyed<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<PassThrough>>;
+pub type HashKeyed<V> =
+    std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<PassThrough>>;
 
 #[cfg(test)]
 mod tests {
@@ -136,10 +137,19 @@ mod tests {
 
     #[test]
     fn keys_fold_case_and_tone_mark_placement() {
-        assert_eq!(key_of("Hoá", TokenKind::Word), key_of("hóa", TokenKind::Word));
+        assert_eq!(
+            key_of("Hoá", TokenKind::Word),
+            key_of("hóa", TokenKind::Word)
+        );
         assert_eq!(key_of("Uỷ", TokenKind::Word), key_of("ủy", TokenKind::Word));
-        assert_ne!(key_of("hoá", TokenKind::Word), key_of("hoà", TokenKind::Word));
-        assert_eq!(key_of("12", TokenKind::Number), key_of("2024", TokenKind::Number));
+        assert_ne!(
+            key_of("hoá", TokenKind::Word),
+            key_of("hoà", TokenKind::Word)
+        );
+        assert_eq!(
+            key_of("12", TokenKind::Number),
+            key_of("2024", TokenKind::Number)
+        );
     }
 
     #[test]

@@ -38,11 +38,15 @@ impl Content<'_> {
     }
 }
 
-/// Which stages run. `None` fields mean "the default for this content".
+/// Which stages run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stages {
+    /// Boilerplate removal; None: by content (pages, HTML or raw bytes, get it; text is taken
+    /// as given).
     pub extract: Option<bool>,
+    /// Sentences and words.
     pub segment: bool,
+    /// Names, dates and amounts (segments too).
     pub entities: bool,
 }
 
@@ -214,7 +218,12 @@ impl Pipeline {
         }
         cancel.check()?;
         let mut out = Analysis::default();
-        let do_extract = opts.stages.extract.unwrap_or(format == Format::Html);
+        // One rule for every caller: a page (HTML or raw bytes) is cleaned unless the caller
+        // says otherwise; text is the caller's own and stays as given.
+        let do_extract = opts
+            .stages
+            .extract
+            .unwrap_or(!matches!(content, Content::Text(_)));
         if do_extract {
             let t = Instant::now();
             let x = match format {
@@ -228,8 +237,10 @@ impl Pipeline {
             out.blocks = x.blocks;
             out.extracted = true;
         } else if format == Format::Html {
-            // Segmenting markup as text makes no sense: use the page's text without scoring.
-            out.text = extract::html::extract(&text, false).text;
+            // Segmenting markup makes no sense: the page's visible text, nothing removed.
+            let t = Instant::now();
+            out.text = extract::html::page_text(&text);
+            timings.push((StageName::Decode, t.elapsed()));
         } else {
             out.text = text.into_owned();
         }

@@ -11,10 +11,10 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 use tracing::{debug, info_span, warn, Instrument};
 
-use super::convert::{self, article_error, code_name};
-use super::scheduler::{Job, Scheduler};
-use crate::analysis::pipeline::Stages;
-use crate::analysis::{Cancel, Options};
+use super::convert::{answer_of, code_of, status_of};
+use super::scheduler::Scheduler;
+use crate::analysis::Cancel;
+use crate::api::{ApiError, Job, Refusal};
 use crate::proto::text_analyzer_server::TextAnalyzer;
 use crate::proto::{
     self, AnalyzeRequest, AnalyzeResponse, AnalyzeStreamRequest, AnalyzeStreamResponse,
@@ -36,47 +36,21 @@ impl AnalyzerService {
         }
     }
 
-    fn job(&self, req: AnalyzeRequest) -> Result<Job, (String, Status)> {
-        let id = req
-            .document
-            .as_ref()
-            .map(|d| d.id.clone())
-            .unwrap_or_default();
-        let stages = convert::stages_from(&req.stages).map_err(|s| (id.clone(), s))?;
-        let unit = convert::offset_unit(req.offset_unit).map_err(|s| (id.clone(), s))?;
-        let (id, content) = convert::take_content(req.document).map_err(|s| (id.clone(), s))?;
-        if content.is_empty() {
-            return Err((id, Status::invalid_argument("document content is empty")));
-        }
-        let options = Options {
-            stages,
-            include_removed: req.include_removed,
-            max_bytes: self.max_document_bytes,
-        };
-        Ok(Job {
-            id,
-            content,
-            options,
-            unit,
-        })
-    }
-
     /// One unary analysis: shed when full, honour the deadline, record metrics.
     async fn unary(
         &self,
         rpc: &'static str,
         deadline: Option<Duration>,
-        req: AnalyzeRequest,
+        job: Result<Job, Refusal>,
     ) -> Result<AnalyzeResponse, Status> {
         let started = Instant::now();
-        let id = req
-            .document
-            .as_ref()
-            .map(|d| d.id.clone())
-            .unwrap_or_default();
+        let id = match &job {
+            Ok(j) => j.id.as_str(),
+            Err((id, _)) => id.as_str(),
+        };
         let span = info_span!("request", rpc, id = %id);
         let result = async {
-            let job = self.job(req).map_err(|(_, s)| s)?;
+            let job = job.map_err(|(_, e)| status_of(&e))?;
             let slot = self.scheduler.try_slot()?;
             let work = self.scheduler.run(job, slot, Cancel::new());
             match deadline {
@@ -99,7 +73,7 @@ impl AnalyzerService {
 fn record<T>(rpc: &'static str, result: &Result<T, Status>, started: Instant) {
     let code = match result {
         Ok(_) => "OK",
-        Err(s) => code_name(s.code()),
+        Err(s) => code_of(s.code()).name(),
     };
     counter!(names::REQUESTS, "rpc" => rpc, "code" => code).increment(1);
     histogram!(names::REQUEST_DURATION, "rpc" => rpc).record(started.elapsed().as_secs_f64());
@@ -108,7 +82,11 @@ fn record<T>(rpc: &'static str, result: &Result<T, Status>, started: Instant) {
 fn log_outcome<T>(result: &Result<T, Status>) {
     match result {
         Ok(_) => debug!("analysed"),
-        Err(s) => debug!(code = code_name(s.code()), message = s.message(), "refused"),
+        Err(s) => debug!(
+            code = code_of(s.code()).name(),
+            message = s.message(),
+            "refused"
+        ),
     }
 }
 
@@ -130,39 +108,6 @@ fn deadline_of<T>(req: &Request<T>) -> Option<Duration> {
     Some(d.saturating_sub(d / 50 + Duration::from_millis(1)))
 }
 
-fn analyze_request(
-    document: Option<proto::Document>,
-    stages: Stages,
-    offset_unit: i32,
-    include_removed: bool,
-) -> AnalyzeRequest {
-    let mut list = Vec::new();
-    if stages.extract == Some(true) {
-        list.push(proto::Stage::Extract as i32);
-    }
-    if stages.segment {
-        list.push(proto::Stage::Segment as i32);
-    }
-    if stages.entities {
-        list.push(proto::Stage::Entities as i32);
-    }
-    AnalyzeRequest {
-        document,
-        stages: list,
-        offset_unit,
-        include_removed,
-    }
-}
-
-/// Extraction default for Segment/TagEntities: forced on when asked, else by content type.
-fn extract_flag(on: bool, doc: &Option<proto::Document>) -> Option<bool> {
-    let markup = matches!(
-        doc.as_ref().and_then(|d| d.content.as_ref()),
-        Some(proto::document::Content::Html(_)) | Some(proto::document::Content::Raw(_))
-    );
-    Some(on || markup)
-}
-
 type AnswerStream = Pin<Box<dyn Stream<Item = Result<AnalyzeStreamResponse, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -172,26 +117,9 @@ impl TextAnalyzer for AnalyzerService {
         request: Request<proto::ExtractRequest>,
     ) -> Result<Response<proto::ExtractResponse>, Status> {
         let deadline = deadline_of(&request);
-        let r = request.into_inner();
-        let stages = Stages {
-            extract: Some(true),
-            segment: false,
-            entities: false,
-        };
-        let a = self
-            .unary(
-                "Extract",
-                deadline,
-                analyze_request(r.document, stages, r.offset_unit, r.include_removed),
-            )
-            .await?;
-        Ok(Response::new(proto::ExtractResponse {
-            id: a.id,
-            title: a.title,
-            text: a.text,
-            metadata: a.metadata,
-            blocks: a.blocks,
-        }))
+        let job = Job::from_extract(request.into_inner(), self.max_document_bytes);
+        let a = self.unary("Extract", deadline, job).await?;
+        Ok(Response::new(a.into()))
     }
 
     async fn segment(
@@ -199,24 +127,9 @@ impl TextAnalyzer for AnalyzerService {
         request: Request<proto::SegmentRequest>,
     ) -> Result<Response<proto::SegmentResponse>, Status> {
         let deadline = deadline_of(&request);
-        let r = request.into_inner();
-        let stages = Stages {
-            extract: extract_flag(r.extract, &r.document),
-            segment: true,
-            entities: false,
-        };
-        let a = self
-            .unary(
-                "Segment",
-                deadline,
-                analyze_request(r.document, stages, r.offset_unit, false),
-            )
-            .await?;
-        Ok(Response::new(proto::SegmentResponse {
-            id: a.id,
-            text: a.text,
-            sentences: a.sentences,
-        }))
+        let job = Job::from_segment(request.into_inner(), self.max_document_bytes);
+        let a = self.unary("Segment", deadline, job).await?;
+        Ok(Response::new(a.into()))
     }
 
     async fn tag_entities(
@@ -224,24 +137,9 @@ impl TextAnalyzer for AnalyzerService {
         request: Request<proto::TagEntitiesRequest>,
     ) -> Result<Response<proto::TagEntitiesResponse>, Status> {
         let deadline = deadline_of(&request);
-        let r = request.into_inner();
-        let stages = Stages {
-            extract: extract_flag(r.extract, &r.document),
-            segment: false,
-            entities: true,
-        };
-        let a = self
-            .unary(
-                "TagEntities",
-                deadline,
-                analyze_request(r.document, stages, r.offset_unit, false),
-            )
-            .await?;
-        Ok(Response::new(proto::TagEntitiesResponse {
-            id: a.id,
-            text: a.text,
-            entities: a.entities,
-        }))
+        let job = Job::from_tag_entities(request.into_inner(), self.max_document_bytes);
+        let a = self.unary("TagEntities", deadline, job).await?;
+        Ok(Response::new(a.into()))
     }
 
     async fn analyze(
@@ -249,9 +147,8 @@ impl TextAnalyzer for AnalyzerService {
         request: Request<AnalyzeRequest>,
     ) -> Result<Response<AnalyzeResponse>, Status> {
         let deadline = deadline_of(&request);
-        let a = self
-            .unary("Analyze", deadline, request.into_inner())
-            .await?;
+        let job = Job::from_analyze(request.into_inner(), self.max_document_bytes);
+        let a = self.unary("Analyze", deadline, job).await?;
         Ok(Response::new(a))
     }
 
@@ -265,11 +162,7 @@ impl TextAnalyzer for AnalyzerService {
         let window = self.stream_window;
         let (tx, rx) = mpsc::channel::<Result<AnalyzeStreamResponse, Status>>(window);
         let scheduler = self.scheduler.clone();
-        let this = AnalyzerService {
-            scheduler: scheduler.clone(),
-            max_document_bytes: self.max_document_bytes,
-            stream_window: window,
-        };
+        let max_bytes = self.max_document_bytes;
         counter!(names::STREAMS).increment(1);
         gauge!(names::STREAMS_ACTIVE).increment(1.0);
         tokio::spawn(async move {
@@ -296,11 +189,8 @@ impl TextAnalyzer for AnalyzerService {
                 articles += 1;
                 let started = Instant::now();
                 let job = match req.request {
-                    Some(r) => this.job(r),
-                    None => Err((
-                        String::new(),
-                        Status::invalid_argument("stream message has no request"),
-                    )),
+                    Some(r) => Job::from_analyze(r, max_bytes),
+                    None => Err((String::new(), ApiError::NoRequest)),
                 };
                 let (tx, scheduler, cancel) = (tx.clone(), scheduler.clone(), cancel.clone());
                 tokio::spawn(async move {
@@ -317,12 +207,12 @@ impl TextAnalyzer for AnalyzerService {
                             .await;
                             (id, r)
                         }
-                        Err((id, s)) => (id, Err(s)),
+                        Err((id, e)) => (id, Err(status_of(&e))),
                     };
                     record("AnalyzeStream", &result, started);
                     let response = match result {
                         Ok(r) => r,
-                        Err(s) => article_error(id, &s),
+                        Err(s) => answer_of(id, &s),
                     };
                     let _ = tx
                         .send(Ok(AnalyzeStreamResponse {
@@ -339,7 +229,7 @@ impl TextAnalyzer for AnalyzerService {
             if let Some(status) = end_status {
                 warn!(
                     articles,
-                    code = code_name(status.code()),
+                    code = code_of(status.code()).name(),
                     "stream ended by an error: {}",
                     status.message()
                 );

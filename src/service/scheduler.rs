@@ -7,9 +7,10 @@ use metrics::{counter, gauge, histogram};
 use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 use tonic::Status;
 
-use super::convert::{self, OwnedContent};
-use crate::analysis::{Cancel, Options, Pipeline};
-use crate::proto::{AnalyzeResponse, OffsetUnit};
+use super::convert;
+use crate::analysis::{Cancel, Pipeline};
+use crate::api::{self, ApiError, Job};
+use crate::proto::AnalyzeResponse;
 use crate::telemetry::names;
 
 pub struct Scheduler {
@@ -17,14 +18,6 @@ pub struct Scheduler {
     pool: rayon::ThreadPool,
     permits: Arc<Semaphore>,
     pub max_in_flight: usize,
-}
-
-/// Everything one analysis needs, owned.
-pub struct Job {
-    pub id: String,
-    pub content: OwnedContent,
-    pub options: Options,
-    pub unit: OffsetUnit,
 }
 
 /// Cancels the analysis when dropped before `disarm`: a dropped handler future means the client
@@ -122,12 +115,12 @@ impl Scheduler {
                     counter!(names::ARTICLES).increment(1);
                     counter!(names::BYTES).increment(bytes as u64);
                     let t = Instant::now();
-                    let r = convert::to_response(job.id, a, job.unit);
+                    let r = api::to_response(job.id, a, job.unit);
                     histogram!(names::STAGE_DURATION, "stage" => "encode")
                         .record(t.elapsed().as_secs_f64());
                     Ok(r)
                 }
-                Err(e) => Err(convert::status_of(&e)),
+                Err(e) => Err(convert::status_of(&ApiError::from(e))),
             };
             // The slot is free before the caller can see the answer: a client that sends its
             // next article on receipt must not find the server still full.

@@ -6,8 +6,8 @@
 use rustc_hash::FxHashMap;
 
 use crate::analysis::entities::clusters::WordClusters;
-use crate::analysis::features::word_hash;
 use crate::analysis::features::key_of;
+use crate::analysis::features::word_hash;
 use crate::analysis::segment::tokenize::tokenize;
 use crate::analysis::segment::WordSegmenter;
 use crate::analysis::sentence;

@@ -8,8 +8,8 @@ use super::f1;
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::crf::{
     close_at_edges, sequence_log_probability, span_tags, transition_index, viterbi, DocContext,
-    ExpTable, Lattice, Layer, NerFeatures, NerModel, SentenceInputs, Tag, TextStyle, NAMED,
-    N_TAGS, START,
+    ExpTable, Lattice, Layer, NerFeatures, NerModel, SentenceInputs, Tag, TextStyle, NAMED, N_TAGS,
+    START,
 };
 use crate::analysis::entities::tagger::LearnedTagger;
 use crate::analysis::entities::{Label, SentenceView};

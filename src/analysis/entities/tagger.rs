@@ -56,8 +56,7 @@ impl LearnedTagger {
         let mut first_features = Some(first_features);
         for layer in 1..=last {
             // The layer below's tags move out: its results are replaced just after.
-            let below: Vec<Vec<Tag>> =
-                decoded.iter_mut().map(|(_, t)| std::mem::take(t)).collect();
+            let below: Vec<Vec<Tag>> = decoded.iter_mut().map(|(_, t)| std::mem::take(t)).collect();
             let ctx = DocContext::new(&inputs, &below);
             let base_features = if layer == last {
                 first_features

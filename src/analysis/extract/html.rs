@@ -259,6 +259,23 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
     b.finish(title, meta, include_removed)
 }
 
+/// The page's visible text, every block in page order and nothing removed, for callers that
+/// turn extraction off: no scoring, no title, no metadata.
+pub fn page_text(html: &str) -> String {
+    let mut b = Builder::default();
+    if nesting_depth_exceeds(html, MAX_DEPTH) {
+        for line in strip_tags(html).lines() {
+            b.keep(BlockKind::Body, line);
+        }
+    } else {
+        let doc = parse(html);
+        for blk in &Page::read(&doc, true).blocks {
+            b.keep(BlockKind::Body, &blk.text);
+        }
+    }
+    b.finish(String::new(), Metadata::default(), false).text
+}
+
 /// html5ever with scripting off: <noscript> content becomes elements, not raw text. Forums
 /// (Discourse) serve their whole crawler view inside <noscript>.
 fn parse(html: &str) -> Html {

@@ -229,7 +229,9 @@ fn others(counts: Option<&[u16; 5]>, own: usize) -> Option<(u64, u64)> {
 
 impl SentenceInputs {
     fn run_hash(&self, start: usize, end: usize) -> u64 {
-        self.keys[start..end].iter().fold(RUN_SALT, |h, &k| mix(h, k))
+        self.keys[start..end]
+            .iter()
+            .fold(RUN_SALT, |h, &k| mix(h, k))
     }
 
     pub fn first_features(&self) -> Vec<Vec<u64>> {
@@ -308,7 +310,10 @@ impl SentenceInputs {
                     let h = self.run_hash(start, end);
                     if let Some((best, share)) = others(ctx.by_run.get(&h), own_run) {
                         let at = u64::from(i == start) | u64::from(i + 1 == end) << 1;
-                        v.extend_from_slice(&[f(T::RunElsewhereAndPosition, &[best, at]), f(T::RunElsewhereShareAndTag, &[best, share, tag(j)])]);
+                        v.extend_from_slice(&[
+                            f(T::RunElsewhereAndPosition, &[best, at]),
+                            f(T::RunElsewhereShareAndTag, &[best, share, tag(j)]),
+                        ]);
                     }
                 }
                 v
@@ -389,7 +394,10 @@ impl SentenceInputs {
             f(T::WordAndPosition, &[self.word_key[i], pos]),
             f(T::WordBeforeAndShape, &[word_at(w as isize - 1), s0]),
             f(T::WordAfterAndShape, &[word_at(w as isize + 1), s0]),
-            f(T::WordBeforeAndWord, &[word_at(w as isize - 1), self.word_key[i]]),
+            f(
+                T::WordBeforeAndWord,
+                &[word_at(w as isize - 1), self.word_key[i]],
+            ),
         ]);
         if self.suffix[i] != 0 {
             out.push(f(T::SuffixAndShape, &[self.suffix[i], s0]));

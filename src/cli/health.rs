@@ -10,7 +10,7 @@ use tonic_health::pb::HealthCheckRequest;
 #[derive(clap::Args)]
 pub struct HealthArgs {
     #[command(flatten)]
-    connect: crate::client::ConnectArgs,
+    connect: super::client::ConnectArgs,
     /// Service to ask about ("" is the server as a whole).
     #[arg(long, default_value = "vitext.v1.TextAnalyzer")]
     service: String,

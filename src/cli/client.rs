@@ -11,7 +11,8 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity
 use vitext::proto::text_analyzer_client::TextAnalyzerClient;
 use vitext::proto::{self, AnalyzeRequest, AnalyzeStreamRequest};
 
-use crate::input_line::InputLine;
+use vitext::api::json_line::InputLine;
+use vitext::api::parse_stages;
 
 /// Where the server is and how to reach it: TLS, client certificate, bearer token.
 #[derive(clap::Args, Clone)]
@@ -138,23 +139,9 @@ pub fn main(args: ClientArgs) -> ExitCode {
     }
 }
 
-pub fn stage_list(names: &[String]) -> Result<Vec<i32>, String> {
-    names
-        .iter()
-        .map(|n| match n.trim() {
-            "extract" => Ok(proto::Stage::Extract as i32),
-            "segment" => Ok(proto::Stage::Segment as i32),
-            "entities" => Ok(proto::Stage::Entities as i32),
-            other => Err(format!(
-                "unknown stage {other:?} (extract, segment, entities)"
-            )),
-        })
-        .collect()
-}
-
 /// Returns how many articles came back with an error.
 async fn run(args: ClientArgs) -> Result<usize, Box<dyn std::error::Error>> {
-    let stages = stage_list(&args.stages)?;
+    let stages = parse_stages(&args.stages)?;
     let (channel, token) = args.connect.connect().await?;
     let mut client = TextAnalyzerClient::with_interceptor(channel, token)
         .max_decoding_message_size(args.max_message_bytes)
@@ -173,7 +160,7 @@ async fn run(args: ClientArgs) -> Result<usize, Box<dyn std::error::Error>> {
             if line.trim().is_empty() {
                 continue;
             }
-            let document = match serde_json::from_str::<InputLine>(&line) {
+            let document = match InputLine::parse(&line) {
                 Ok(d) => d.into_document(n),
                 // Sent anyway, so the server answers it with its own error and the count stays right.
                 Err(_) => proto::Document {

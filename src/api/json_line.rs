@@ -1,7 +1,9 @@
 //! One JSON Lines input document, as `vitext analyze --jsonl` and `vitext client` read it:
 //! {"id", "text"} or {"id", "html"} (HTML wins when both are given), optional "url".
-use vitext::proto;
+use super::ApiError;
+use crate::proto;
 
+/// One input line as read.
 #[derive(serde::Deserialize)]
 pub struct InputLine {
     #[serde(default)]
@@ -31,5 +33,12 @@ impl InputLine {
             content,
             content_type: String::new(),
         }
+    }
+}
+
+impl InputLine {
+    /// Parses line `line_no` (counted from 1) of JSON Lines input.
+    pub fn parse(line: &str) -> Result<Self, ApiError> {
+        serde_json::from_str(line).map_err(|e| ApiError::NotJson(e.to_string()))
     }
 }

@@ -54,7 +54,7 @@ fn frame(args: &RequestFrameArgs) -> Result<Vec<u8>, Box<dyn std::error::Error>>
             content: Some(content),
             ..Default::default()
         }),
-        stages: crate::client::stage_list(&args.stages)?,
+        stages: vitext::api::parse_stages(&args.stages)?,
         ..Default::default()
     };
     let body = request.encode_to_vec();

@@ -1,0 +1,212 @@
+//! `vitext analyze`: files as a readable analysis, or JSON Lines on stdin as the proto3 JSON
+//! of one AnalyzeResponse per line, through the same API edge as the service.
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use vitext::analysis::pipeline::Content;
+use vitext::analysis::{Cancel, Options, Pipeline};
+use vitext::api::json_line::InputLine;
+use vitext::api::{parse_stages, stages_of, ApiError, Job};
+use vitext::proto::{self, OffsetUnit};
+
+/// Arguments of `vitext analyze`.
+#[derive(clap::Args)]
+pub struct AnalyzeArgs {
+    /// Files to analyse (.html/.htm as HTML, anything else as text; charset sniffed).
+    files: Vec<PathBuf>,
+    /// Read {"id","text"} or {"id","html"} lines on stdin, write one JSON answer per line.
+    #[arg(long)]
+    jsonl: bool,
+    /// Comma-separated stages: extract,segment,entities. Default: all for HTML, segment and
+    /// entities for text.
+    #[arg(long, value_delimiter = ',')]
+    stages: Vec<String>,
+    /// Include removed blocks with their reasons.
+    #[arg(long)]
+    include_removed: bool,
+    /// Largest document accepted, in bytes.
+    #[arg(long, default_value_t = 8 << 20)]
+    max_document_bytes: usize,
+    /// Read models laid out like models/ from this directory instead of the embedded ones.
+    #[arg(long, env = "VITEXT_MODEL_DIR")]
+    model_dir: Option<PathBuf>,
+}
+
+/// Analyses the files or the JSON Lines on stdin.
+pub fn main(args: AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let pipeline = match &args.model_dir {
+        Some(dir) => Pipeline::from_dir(dir)?.0,
+        None => Pipeline::default(),
+    };
+    let stages = parse_stages(&args.stages)?;
+    if args.jsonl {
+        let request = proto::AnalyzeRequest {
+            document: None,
+            stages,
+            offset_unit: OffsetUnit::CodePoint as i32,
+            include_removed: args.include_removed,
+        };
+        return analyze_jsonl(&pipeline, &request, args.max_document_bytes);
+    }
+    let options = Options {
+        stages: stages_of(&stages)?,
+        include_removed: args.include_removed,
+        max_bytes: args.max_document_bytes,
+    };
+    if args.files.is_empty() {
+        return Err("give FILE arguments, or --jsonl to read JSON Lines on stdin".into());
+    }
+    let out = std::io::stdout();
+    let mut out = BufWriter::new(out.lock());
+    for path in &args.files {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let ct = if matches!(ext.as_str(), "html" | "htm") {
+            "text/html"
+        } else {
+            "text/plain"
+        };
+        let content = Content::Raw {
+            bytes: &bytes,
+            content_type: ct,
+        };
+        match pipeline.analyze(content, &options, &Cancel::new()) {
+            Ok(a) => print_readable(&mut out, &path.display().to_string(), &a)?,
+            Err(e) => writeln!(out, "== {}: {e}", path.display())?,
+        }
+    }
+    Ok(())
+}
+
+fn print_readable(
+    out: &mut impl Write,
+    name: &str,
+    a: &vitext::analysis::Analysis,
+) -> std::io::Result<()> {
+    writeln!(out, "== {name}")?;
+    if !a.title.is_empty() {
+        writeln!(out, "title: {}", a.title)?;
+    }
+    let m = &a.metadata;
+    if let Some(p) = &m.published {
+        writeln!(out, "published: {p}")?;
+    }
+    if !m.source_credits.is_empty() {
+        writeln!(out, "sources: {}", m.source_credits.join("; "))?;
+    }
+    for s in &a.sentences {
+        let words: Vec<String> = s
+            .words
+            .iter()
+            .map(|w| a.text[w.clone()].replace(' ', "_"))
+            .collect();
+        writeln!(out, "  {}", words.join(" "))?;
+    }
+    if !a.entities.is_empty() {
+        writeln!(out, "entities:")?;
+        for e in &a.entities {
+            let value = e
+                .value
+                .as_deref()
+                .map(|v| format!(" = {v}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:8} {}{value}",
+                e.label.as_str(),
+                &a.text[e.start..e.end]
+            )?;
+        }
+    }
+    writeln!(out)
+}
+
+/// Lines analysed in parallel at a time; answers keep the input order.
+const BATCH: usize = 64;
+
+/// Every line's answer, in input order: `request` with each line's document.
+fn analyze_jsonl(
+    pipeline: &Pipeline,
+    request: &proto::AnalyzeRequest,
+    max_bytes: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    // A writer thread prints one batch's answers while the next batch is analysed.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+        for answers in receive {
+            for a in answers {
+                out.write_all(a.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+        }
+        out.flush()
+    });
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut line_no = 0usize;
+    let read: Result<(), Box<dyn std::error::Error>> = 'batches: loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        for line in lines.by_ref().take(BATCH) {
+            line_no += 1;
+            match line {
+                Ok(l) => batch.push((line_no, l)),
+                Err(e) => break 'batches Err(e.into()),
+            }
+        }
+        if batch.is_empty() {
+            break Ok(());
+        }
+        let answers: Vec<String> = batch
+            .par_iter()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(n, line)| answer_line(pipeline, request, max_bytes, *n, line))
+            .collect();
+        if send.send(answers).is_err() {
+            break Ok(());
+        }
+    };
+    drop(send);
+    let written = writer.join().map_err(|_| "the output thread panicked")?;
+    read.and(written.map_err(Into::into))
+}
+
+/// The answer to line `n`: its analysis, or its error.
+fn answer_line(
+    pipeline: &Pipeline,
+    request: &proto::AnalyzeRequest,
+    max_bytes: usize,
+    n: usize,
+    line: &str,
+) -> String {
+    let response = match InputLine::parse(line) {
+        Err(e) => e.into_answer(format!("line {n}")),
+        Ok(doc) => {
+            let request = proto::AnalyzeRequest {
+                document: Some(doc.into_document(n)),
+                ..request.clone()
+            };
+            match Job::from_analyze(request, max_bytes) {
+                Err((id, e)) => e.into_answer(id),
+                Ok(job) => {
+                    match pipeline.analyze(job.content.as_content(), &job.options, &Cancel::new()) {
+                        Ok(a) => vitext::api::to_response(job.id, a, job.unit),
+                        Err(e) => ApiError::from(e).into_answer(job.id),
+                    }
+                }
+            }
+        }
+    };
+    json_line(&response)
+}
+
+fn json_line(r: &proto::AnalyzeResponse) -> String {
+    serde_json::to_string(r)
+        .unwrap_or_else(|e| format!("{{\"error\":{{\"message\":{:?}}}}}", e.to_string()))
+}
