@@ -4,4 +4,5 @@ pub mod api;
 pub mod proto;
 pub mod service;
 pub mod telemetry;
+#[cfg(feature = "train")]
 pub mod train;

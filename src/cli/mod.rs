@@ -10,6 +10,7 @@ mod client;
 mod health;
 mod request_frame;
 mod serve;
+#[cfg(feature = "train")]
 mod train;
 
 #[derive(Parser)]
@@ -36,6 +37,7 @@ enum Command {
     /// Write one AnalyzeRequest as a length-prefixed gRPC frame (for h2load -d).
     RequestFrame(request_frame::RequestFrameArgs),
     /// Train a model from the data in ../shared/data.
+    #[cfg(feature = "train")]
     #[command(subcommand)]
     Train(train::TrainCommand),
 }
@@ -55,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Client(args) => client::main(args),
         Command::Health(args) => health::main(args),
         Command::RequestFrame(args) => request_frame::main(args),
+        #[cfg(feature = "train")]
         Command::Train(cmd) => match train::run(cmd) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -8,6 +8,7 @@ use vitext::analysis::entities::crf::NerFeatures;
 use vitext::analysis::lexicon::Lexicons;
 use vitext::analysis::segment::perceptron::PerceptronSegmenter;
 use vitext::train::clusters;
+use vitext::train::corpus::{conll_blocks, files_under, read_text, repeat_spec, HoldOut};
 use vitext::train::data::{natural_text, read_words, Conventions, WordSentence};
 use vitext::train::entities::{self, NerDoc};
 use vitext::train::segmenter::{self, TrainConfig};
@@ -16,7 +17,7 @@ use vitext::train::segmenter::{self, TrainConfig};
 pub enum TrainCommand {
     /// The word segmenter: a boundary model over syllables (averaged perceptron).
     Segmenter(SegmenterArgs),
-    /// The entity tagger: BIO tags over syllables (averaged structured perceptron, Viterbi).
+    /// The entity tagger: stacked linear-chain CRF layers over syllables with BIOES tags.
     Entities(EntitiesArgs),
 }
 
@@ -40,17 +41,17 @@ pub struct EntitiesArgs {
     /// ../shared/eval/score.py can score the whole command on exactly them.
     #[arg(long)]
     write_holdout: Option<PathBuf>,
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = entities::TrainConfig::default().epochs)]
     epochs: usize,
     /// log2 of the number of feature buckets (the model file is 17 tags x 2^bits x 2 layers
     /// bytes).
-    #[arg(long, default_value_t = 17)]
+    #[arg(long, default_value_t = entities::TrainConfig::default().bits)]
     bits: u32,
     #[arg(long, default_value = "models/entities.bin")]
     out: PathBuf,
     /// Folds of out-of-fold first-layer tags the document-aware second layer learns from
     /// (0 or 1: no second layer).
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = entities::TrainConfig::default().folds)]
     folds: usize,
     /// Unlabelled text for the word classes (files as `train segmenter --train` reads them;
     /// their segmentation is ignored): the classes come from it plus the training documents'
@@ -66,21 +67,21 @@ pub struct EntitiesArgs {
     #[arg(long)]
     temperature_scale: Option<f32>,
     /// Passes of the exchange algorithm at most.
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = clusters::ClusterConfig::default().iterations)]
     cluster_passes: usize,
     /// How each layer learns its weights: a linear-chain CRF (log-likelihood by averaged SGD)
     /// or the averaged structured perceptron.
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Crf)]
     objective: ObjectiveArg,
     /// The CRF's SGD step size.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = entities::TrainConfig::default().crf_rate())]
     crf_rate: f32,
     /// Train each layer this many times on different sentence orders and average them.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = entities::TrainConfig::default().ensemble)]
     ensemble: usize,
     /// Stacked layers, each above the first also reading the tags of the one below across the
     /// document (needs --folds > 1). Three measured no better than two.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = entities::TrainConfig::default().layers)]
     layers: usize,
 }
 
@@ -102,10 +103,10 @@ pub struct SegmenterArgs {
     /// Hold out every Nth sentence of each training file as development data (0: none).
     #[arg(long, default_value_t = 20)]
     holdout_every: usize,
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
     epochs: usize,
     /// log2 of the number of weights (the model file is 2^bits x 2 bytes).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = TrainConfig::default().bits)]
     bits: u32,
     #[arg(long, default_value = "models/segmenter.bin")]
     out: PathBuf,
@@ -137,18 +138,12 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
     let mut devs: Vec<(String, Vec<WordSentence>)> = Vec::new();
     // Which training sentences came from which file.
     let mut spans: Vec<(PathBuf, std::ops::Range<usize>)> = Vec::new();
+    let hold_out = HoldOut::new(a.holdout_every, None)?;
     for spec in &a.train {
         let (path, repeat) = repeat_spec(spec);
         let path = &path;
         let sents = read_words(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let (mut kept, mut held) = (Vec::new(), Vec::new());
-        for (i, s) in sents.into_iter().enumerate() {
-            if a.holdout_every > 0 && i % a.holdout_every == a.holdout_every - 1 {
-                held.push(s);
-            } else {
-                kept.push(s);
-            }
-        }
+        let (kept, held) = hold_out.split(sents);
         eprintln!(
             "{}: {} training sentences (x{repeat}), {} held out",
             name(path),
@@ -173,15 +168,7 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
         for reference in &a.harmonize_with {
             let sents =
                 read_words(reference).map_err(|e| format!("{}: {e}", reference.display()))?;
-            training_part.extend(
-                sents
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, _)| {
-                        a.holdout_every == 0 || i % a.holdout_every != a.holdout_every - 1
-                    })
-                    .map(|(_, s)| s),
-            );
+            training_part.extend(hold_out.split(sents).0);
         }
         let conventions = Conventions::learn(&training_part, 2);
         let mut changed = 0;
@@ -253,28 +240,6 @@ fn write_model(out: &Path, bytes: &[u8], started: Instant) -> std::io::Result<()
     Ok(())
 }
 
-/// "path*N" -> (path, N).
-fn repeat_spec(spec: &str) -> (PathBuf, usize) {
-    match spec.rsplit_once('*') {
-        Some((p, n)) if n.parse::<usize>().is_ok_and(|n| n > 0) => {
-            (PathBuf::from(p), n.parse::<usize>().unwrap_or(1))
-        }
-        _ => (PathBuf::from(spec), 1),
-    }
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for e in std::fs::read_dir(dir)? {
-        let p = e?.path();
-        if p.is_dir() {
-            files_under(&p, out)?;
-        } else {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
 /// Word classes from the unlabelled text and the training documents (each text once), one
 /// set per --classes number.
 fn learn_word_classes(
@@ -333,11 +298,8 @@ fn learn_word_classes(
 
 fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
-    let slice = a.holdout_slice.unwrap_or(a.holdout_every.saturating_sub(1));
-    if a.holdout_every > 0 && slice >= a.holdout_every {
-        return Err("--holdout-slice must be below --holdout-every".into());
-    }
-    let held = |i: usize| a.holdout_every > 0 && i % a.holdout_every == slice;
+    let hold_out = HoldOut::new(a.holdout_every, a.holdout_slice)?;
+    let held = |i: usize| hold_out.holds(i);
     let mut train: Vec<NerDoc> = Vec::new();
     let mut devs: Vec<(String, Vec<NerDoc>)> = Vec::new();
     if let Some(dir) = &a.write_holdout {
@@ -345,8 +307,8 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     }
     for spec in &a.conll {
         let (path, repeat) = repeat_spec(spec);
-        let raw = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let blocks: Vec<&str> = raw.split("\n\n").filter(|b| !b.trim().is_empty()).collect();
+        let raw = read_text(&path)?;
+        let blocks = conll_blocks(&raw);
         let (mut kept, mut dev, mut dev_text) = (Vec::new(), Vec::new(), String::new());
         for (i, block) in blocks.iter().enumerate() {
             let docs = entities::parse_conll(block);
@@ -379,9 +341,7 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     }
     for spec in &a.enamex {
         let (dir, repeat) = repeat_spec(spec);
-        let mut files = Vec::new();
-        files_under(&dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
-        files.sort();
+        let files = files_under(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let (mut kept, mut dev) = (Vec::new(), Vec::new());
         for (i, f) in files.iter().enumerate() {
             let raw = std::fs::read(f)?;

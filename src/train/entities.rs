@@ -260,6 +260,17 @@ pub enum Objective {
     Crf { rate: f32 },
 }
 
+impl TrainConfig {
+    /// The CRF step size of the recipe (the default), whatever the objective.
+    pub fn crf_rate(&self) -> f32 {
+        match self.objective {
+            Objective::Crf { rate } => rate,
+            Objective::Perceptron => 0.05,
+        }
+    }
+}
+
+/// The shipped recipe (models/README.md): `vitext train entities` takes its defaults from here.
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {

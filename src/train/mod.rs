@@ -1,6 +1,7 @@
 //! `vitext train ...`: builds the shipped models from the data in ../shared/data. Not used by the
 //! service; kept in the library so tests can train on small slices.
 pub mod clusters;
+pub mod corpus;
 pub mod data;
 pub mod entities;
 pub mod segmenter;

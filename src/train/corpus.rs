@@ -1,0 +1,111 @@
+//! Training files as the `train` commands name them: "path*N" repeats, folders of documents,
+//! CoNLL sentence blocks, and the one rule for which items are held out.
+use std::path::{Path, PathBuf};
+
+/// Every `every`th item (0: none), the one at `slice` of each `every`, is held out.
+#[derive(Debug, Clone, Copy)]
+pub struct HoldOut {
+    every: usize,
+    slice: usize,
+}
+
+impl HoldOut {
+    /// Items `slice`, `slice + every`, ... held out; `slice` defaults to the last of each
+    /// `every`. An error when `slice` is not below `every`.
+    pub fn new(every: usize, slice: Option<usize>) -> Result<Self, String> {
+        let slice = slice.unwrap_or(every.saturating_sub(1));
+        if every > 0 && slice >= every {
+            return Err(format!(
+                "the held-out slice {slice} must be below --holdout-every {every}"
+            ));
+        }
+        Ok(Self { every, slice })
+    }
+
+    /// Nothing held out.
+    pub fn none() -> Self {
+        Self { every: 0, slice: 0 }
+    }
+
+    /// How often an item is held out (0: never).
+    pub fn every(&self) -> usize {
+        self.every
+    }
+
+    /// Whether item `i` is held out.
+    pub fn holds(&self, i: usize) -> bool {
+        self.every > 0 && i % self.every == self.slice
+    }
+
+    /// (kept, held) of `items` in order.
+    pub fn split<T>(&self, items: impl IntoIterator<Item = T>) -> (Vec<T>, Vec<T>) {
+        let (mut kept, mut held) = (Vec::new(), Vec::new());
+        for (i, x) in items.into_iter().enumerate() {
+            if self.holds(i) {
+                held.push(x);
+            } else {
+                kept.push(x);
+            }
+        }
+        (kept, held)
+    }
+}
+
+/// "path*N" -> (path, N): a corpus weighted up N times.
+pub fn repeat_spec(spec: &str) -> (PathBuf, usize) {
+    match spec.rsplit_once('*') {
+        Some((p, n)) if n.parse::<usize>().is_ok_and(|n| n > 0) => {
+            (PathBuf::from(p), n.parse::<usize>().unwrap_or(1))
+        }
+        _ => (PathBuf::from(spec), 1),
+    }
+}
+
+/// The files under `dir`, searched recursively, sorted.
+pub fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for e in std::fs::read_dir(dir)? {
+            let p = e?.path();
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// A file's contents, with the path in the error.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The sentence blocks of a CoNLL file (blank lines between them).
+pub fn conll_blocks(text: &str) -> Vec<&str> {
+    text.split("\n\n")
+        .filter(|b| !b.trim().is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_hold_out_rule() {
+        let h = HoldOut::new(10, None).unwrap();
+        assert!(h.holds(9) && h.holds(19) && !h.holds(0));
+        let (kept, held) = HoldOut::new(3, Some(0)).unwrap().split(0..7);
+        assert_eq!((kept, held), (vec![1, 2, 4, 5], vec![0, 3, 6]));
+        assert!(HoldOut::new(3, Some(3)).is_err());
+        assert_eq!(HoldOut::none().split(0..3).1, Vec::<i32>::new());
+        assert_eq!(repeat_spec("a/b*2"), (PathBuf::from("a/b"), 2));
+        assert_eq!(repeat_spec("a*b"), (PathBuf::from("a*b"), 1));
+        assert_eq!(conll_blocks("a O\n\n\nb O\n").len(), 2);
+    }
+}
