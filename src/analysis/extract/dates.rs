@@ -228,6 +228,47 @@ fn date_at(p: &[Piece<'_>], order: Order) -> Option<String> {
     }
 }
 
+/// "06/11/2024 14:14" or "06/11/2024" anywhere in a line -> "2024-11-06T14:14:00" / "2024-11-06".
+pub fn vietnamese_timestamp(line: &str) -> Option<String> {
+    let bytes = line.as_bytes();
+    for (i, _) in line.char_indices() {
+        if i > 0 && bytes[i - 1].is_ascii_digit() {
+            continue;
+        }
+        let rest = &line[i..];
+        let Some(date) = rest.get(..10) else { continue };
+        let d = date.as_bytes();
+        let ok = d[0].is_ascii_digit()
+            && d[1].is_ascii_digit()
+            && d[2] == b'/'
+            && d[3].is_ascii_digit()
+            && d[4].is_ascii_digit()
+            && d[5] == b'/'
+            && d[6..].iter().all(u8::is_ascii_digit);
+        if !ok {
+            continue;
+        }
+        let (day, month, year) = (&date[0..2], &date[3..5], &date[6..10]);
+        let (dn, mn): (u32, u32) = (day.parse().ok()?, month.parse().ok()?);
+        if !(1..=31).contains(&dn) || !(1..=12).contains(&mn) {
+            continue;
+        }
+        let time = rest[10..].trim_start_matches([' ', '-', '|', ',']);
+        let t = time.as_bytes();
+        if t.len() >= 5
+            && t[0].is_ascii_digit()
+            && t[1].is_ascii_digit()
+            && t[2] == b':'
+            && t[3].is_ascii_digit()
+            && t[4].is_ascii_digit()
+        {
+            return Some(format!("{year}-{month}-{day}T{}:00", &time[..5]));
+        }
+        return Some(format!("{year}-{month}-{day}"));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,8 @@
 //! Vietnamese news pages. First version: ordered rules; a learned line classifier replaces it.
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{fold, vietnamese_timestamp, word_share, BlockKind, Builder, Extracted, Metadata};
+use super::dates::vietnamese_timestamp;
+use super::{fold, word_share, BlockKind, Builder, Extracted, Metadata};
 
 /// Lines that open a block of related links or a widget: everything short after them is not
 /// article text.

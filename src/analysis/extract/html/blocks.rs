@@ -1,0 +1,323 @@
+//! The page as paragraph-like text blocks, each with its element's ancestors, plus the text
+//! size of every element's subtree.
+use super::*;
+
+pub(super) struct TextBlock {
+    pub(super) tag: &'static str,
+    pub(super) text: String,
+    /// Non-whitespace characters of `text`, and how many of them sit inside links.
+    pub(super) chars: usize,
+    pub(super) link_chars: usize,
+    /// The element holding the block and its ancestors, nearest first.
+    pub(super) ancestors: Vec<NodeId>,
+    /// Set when the block is a whole subtree dropped for its tag or class (kept for
+    /// `include_removed` only).
+    pub(super) dropped: Option<&'static str>,
+    /// Inside an element marked as a comment thread.
+    pub(super) in_comments: bool,
+}
+
+/// Text size of an element's subtree (junk subtrees left out).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Size {
+    pub(super) chars: u32,
+    pub(super) link_chars: u32,
+    /// Text of the largest <article> or <main> element inside (or this one).
+    pub(super) content_chars: u32,
+}
+
+/// The page as paragraph-like blocks plus the text size of every element.
+pub(super) struct Page<'a> {
+    pub(super) doc: &'a Html,
+    pub(super) blocks: Vec<TextBlock>,
+    pub(super) sizes: HashMap<NodeId, Size>,
+    pub(super) total_chars: u32,
+}
+
+/// An element whose class or tag says boilerplate is dropped only when it holds less than this
+/// share of the page's text: themes put "sidebar" or "navbar" classes on <body> or on the
+/// wrapper of everything, and ASP.NET pages sit inside one <form>.
+pub(super) const BOILERPLATE_MAX_SHARE: f64 = 0.5;
+
+impl<'a> Page<'a> {
+    pub(super) fn read(doc: &'a Html, report_dropped: bool) -> Self {
+        let sizes = subtree_sizes(doc);
+        let total_chars = sizes.get(&doc.tree.root().id()).map_or(0, |s| s.chars);
+        let mut page = Page {
+            doc,
+            blocks: Vec::new(),
+            sizes,
+            total_chars,
+        };
+        page.collect_blocks(report_dropped);
+        page
+    }
+
+    pub(super) fn size(&self, id: NodeId) -> Size {
+        self.sizes.get(&id).copied().unwrap_or_default()
+    }
+
+    /// Does one <article> or <main> hold most of the element's text? Layout classes name the
+    /// column beside a sidebar ("col-sm-9 sidebar-first-only"); a sidebar of teaser cards holds
+    /// many small <article>s.
+    pub(super) fn mostly_content(&self, id: NodeId) -> bool {
+        let s = self.size(id);
+        s.chars > 0 && f64::from(s.content_chars) >= 0.5 * f64::from(s.chars)
+    }
+
+    /// Why the element is boilerplate, if it is.
+    pub(super) fn boilerplate(
+        &self,
+        node: NodeRef<'_, Node>,
+        el: &scraper::node::Element,
+    ) -> Option<&'static str> {
+        let name = el.name();
+        if name == "body" || name == "html" {
+            return None;
+        }
+        // An article's own <header> holds its title and standfirst.
+        let article_header = name == "header"
+            && node.ancestors().any(
+                |a| matches!(a.value(), Node::Element(e) if e.name() == "article" || e.name() == "main"),
+            );
+        let reason = if BOILERPLATE_TAGS.contains(&name) && !article_header {
+            "boilerplate tag"
+        } else if class_cue(el) == Some(ClassCue::Chrome) && !self.mostly_content(node.id()) {
+            "boilerplate class"
+        } else {
+            return None;
+        };
+        let share = f64::from(self.size(node.id()).chars) / f64::from(self.total_chars.max(1));
+        (share < BOILERPLATE_MAX_SHARE).then_some(reason)
+    }
+
+    /// Paragraph-like blocks in document order, skipping junk and boilerplate subtrees.
+    /// Iterative: no recursion on the tree depth.
+    pub(super) fn collect_blocks(&mut self, report_dropped: bool) {
+        let doc = self.doc;
+        let mut out = Vec::new();
+        // Each node with whether it sits inside a comment thread.
+        let mut stack: Vec<(NodeRef<'_, Node>, bool)> = vec![(doc.tree.root(), false)];
+        // Loose text directly inside a container (e.g. <div>text<br>text</div>), merged per parent.
+        let mut loose: Option<Loose> = None;
+        while let Some((node, in_comments)) = stack.pop() {
+            match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if JUNK_TAGS.contains(&name) {
+                        continue;
+                    }
+                    if let Some(reason) = self.boilerplate(node, el) {
+                        if report_dropped {
+                            flush(&mut loose, doc, &mut out);
+                            let (text, chars, link_chars) = block_text(node);
+                            out.push(TextBlock {
+                                tag: "div",
+                                text,
+                                chars,
+                                link_chars,
+                                ancestors: Vec::new(),
+                                dropped: Some(reason),
+                                in_comments,
+                            });
+                        }
+                        continue;
+                    }
+                    if let Some(tag) = BLOCK_TAGS.iter().find(|t| **t == name) {
+                        flush(&mut loose, doc, &mut out);
+                        let (text, chars, link_chars) = block_text(node);
+                        if chars > 0 {
+                            out.push(TextBlock {
+                                tag,
+                                text,
+                                chars,
+                                link_chars,
+                                ancestors: ancestors(node),
+                                dropped: None,
+                                in_comments,
+                            });
+                        }
+                        continue;
+                    }
+                    if !INLINE_TAGS.contains(&name) {
+                        flush(&mut loose, doc, &mut out);
+                    }
+                    let in_comments = in_comments || class_cue(el) == Some(ClassCue::Comments);
+                    stack.extend(node.children().rev().map(|c| (c, in_comments)));
+                }
+                Node::Text(t) => {
+                    let s = t.trim();
+                    if s.is_empty() {
+                        continue;
+                    }
+                    // Loose text belongs to the nearest non-inline ancestor.
+                    let holder = node.ancestors().find(|a| {
+                        !matches!(a.value(), Node::Element(e) if INLINE_TAGS.contains(&e.name()))
+                    });
+                    let link = node
+                        .ancestors()
+                        .take_while(|a| Some(a.id()) != holder.map(|h| h.id()))
+                        .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
+                    let parent = holder.map(|p| p.id());
+                    match (&mut loose, parent) {
+                        (Some(l), Some(p)) if l.holder == p => {
+                            l.text.push(' ');
+                            push_marked(&mut l.text, s, link);
+                        }
+                        (_, Some(p)) => {
+                            flush(&mut loose, doc, &mut out);
+                            let mut text = String::new();
+                            push_marked(&mut text, s, link);
+                            loose = Some(Loose {
+                                holder: p,
+                                text,
+                                in_comments,
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {
+                    stack.extend(node.children().rev().map(|c| (c, in_comments)));
+                }
+            }
+        }
+        flush(&mut loose, doc, &mut out);
+        self.blocks = out;
+    }
+}
+
+/// Marks link text with a private-use character pair so `flush` can count it.
+pub(super) fn push_marked(buf: &mut String, s: &str, link: bool) {
+    if link {
+        buf.push(LINK_OPEN);
+        buf.push_str(s);
+        buf.push(LINK_CLOSE);
+    } else {
+        buf.push_str(s);
+    }
+}
+
+pub(super) const LINK_OPEN: char = '\u{E000}';
+pub(super) const LINK_CLOSE: char = '\u{E001}';
+
+/// Text gathered for one block-holding element, links marked with `push_marked`.
+pub(super) struct Loose {
+    pub(super) holder: NodeId,
+    pub(super) text: String,
+    pub(super) in_comments: bool,
+}
+
+pub(super) fn flush(loose: &mut Option<Loose>, doc: &Html, out: &mut Vec<TextBlock>) {
+    let Some(Loose {
+        holder,
+        text: marked,
+        in_comments,
+    }) = loose.take()
+    else {
+        return;
+    };
+    let Some(node) = doc.tree.get(holder) else {
+        return;
+    };
+    let (mut chars, mut link_chars, mut in_link) = (0, 0, false);
+    let mut text = String::with_capacity(marked.len());
+    for c in marked.chars() {
+        match c {
+            LINK_OPEN => in_link = true,
+            LINK_CLOSE => in_link = false,
+            c => {
+                if !c.is_whitespace() {
+                    chars += 1;
+                    link_chars += usize::from(in_link);
+                }
+                text.push(c);
+            }
+        }
+    }
+    out.push(TextBlock {
+        tag: "div",
+        text: squash(&text),
+        chars,
+        link_chars,
+        ancestors: ancestors(node),
+        dropped: None,
+        in_comments,
+    });
+}
+
+pub(super) fn ancestors(node: NodeRef<'_, Node>) -> Vec<NodeId> {
+    std::iter::once(node.id())
+        .chain(node.ancestors().map(|a| a.id()))
+        .collect()
+}
+
+/// Text of a block element, its non-whitespace characters and how many sit inside links.
+pub(super) fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
+    let mut text = String::new();
+    let (mut chars, mut link_chars) = (0, 0);
+    // Iterative walk that skips junk subtrees and tracks link depth.
+    let mut stack: Vec<(NodeRef<'_, Node>, bool)> =
+        node.children().rev().map(|c| (c, false)).collect();
+    while let Some((n, in_link)) = stack.pop() {
+        match n.value() {
+            Node::Text(t) => {
+                let c = visible_chars(t);
+                chars += c;
+                if in_link {
+                    link_chars += c;
+                }
+                text.push_str(t);
+            }
+            Node::Element(e) => {
+                let name = e.name();
+                if JUNK_TAGS.contains(&name) {
+                    continue;
+                }
+                if name == "br" || !INLINE_TAGS.contains(&name) {
+                    text.push(' ');
+                }
+                let link = in_link || name == "a";
+                stack.extend(n.children().rev().map(|c| (c, link)));
+            }
+            _ => {}
+        }
+    }
+    (squash(&text), chars, link_chars)
+}
+
+/// Non-whitespace characters of every element's subtree, junk subtrees left out.
+pub(super) fn subtree_sizes(doc: &Html) -> HashMap<NodeId, Size> {
+    let order: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
+    let mut sizes: HashMap<NodeId, Size> =
+        HashMap::with_capacity_and_hasher(order.len(), Default::default());
+    for node in order.iter().rev() {
+        let own = match node.value() {
+            Node::Text(t) => Size {
+                chars: visible_chars(t) as u32,
+                link_chars: 0,
+                content_chars: 0,
+            },
+            Node::Element(e) if JUNK_TAGS.contains(&e.name()) => continue,
+            Node::Element(e) => {
+                let mut s = sizes.get(&node.id()).copied().unwrap_or_default();
+                if e.name() == "a" {
+                    s.link_chars = s.chars;
+                }
+                sizes.insert(node.id(), s);
+                if matches!(e.name(), "article" | "main") {
+                    s.content_chars = s.chars;
+                }
+                s
+            }
+            _ => sizes.get(&node.id()).copied().unwrap_or_default(),
+        };
+        if let Some(p) = node.parent() {
+            let e = sizes.entry(p.id()).or_default();
+            e.chars += own.chars;
+            e.link_chars += own.link_chars;
+            e.content_chars = e.content_chars.max(own.content_chars);
+        }
+    }
+    sizes
+}
