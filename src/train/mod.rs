@@ -4,6 +4,7 @@ pub mod clusters;
 pub mod corpus;
 pub mod data;
 pub mod entities;
+pub mod ner_corpus;
 pub mod segmenter;
 
 /// F1 from correct, predicted and gold counts (0 when nothing is right).
