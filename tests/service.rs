@@ -446,7 +446,7 @@ async fn health_reflection_and_metrics_answer() {
         "vitext_stage_duration_seconds_bucket{stage=\"segment\"",
         "vitext_articles_total",
         "vitext_build_info",
-        "vitext_model_info",
+        "vitext_model_info{segmenter=\"perceptron\",tagger=\"linear-chain-bioes\",source=\"embedded\"} 1",
     ] {
         assert!(
             body.contains(needle),

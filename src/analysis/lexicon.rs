@@ -171,16 +171,30 @@ impl Lexicons {
             ));
         }
         let read = std::cell::RefCell::new(Vec::new());
-        let lex = Self::build(
-            &|path| match std::fs::read_to_string(dir.join("lexicon").join(path)) {
+        // A file that is absent stays embedded; one that is there but cannot be read is an
+        // error, never silently replaced.
+        let failed = std::cell::RefCell::new(None);
+        let lex = Self::build(&|path| {
+            let full = dir.join("lexicon").join(path);
+            match std::fs::read_to_string(&full) {
                 Ok(s) => {
                     read.borrow_mut().push(path.to_string());
                     std::borrow::Cow::Owned(s)
                 }
-                Err(_) => Self::embedded(path),
-            },
-        );
-        Ok((lex, read.into_inner()))
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded(path),
+                Err(e) => {
+                    failed.borrow_mut().get_or_insert(std::io::Error::new(
+                        e.kind(),
+                        format!("{}: {e}", full.display()),
+                    ));
+                    Self::embedded(path)
+                }
+            }
+        });
+        match failed.into_inner() {
+            Some(e) => Err(e),
+            None => Ok((lex, read.into_inner())),
+        }
     }
 
     /// The process-wide embedded lexicons (parsed on first use, a few milliseconds).

@@ -7,12 +7,12 @@ use super::cancel::Cancel;
 use super::decode::{self, Format};
 use super::entities::crf::{NerModel, EMBEDDED_ENTITIES, NAMED};
 use super::entities::tagger::LearnedTagger;
-use super::entities::{gazetteer::GazetteerTagger, Entity, EntityTagger, Label, SentenceView};
+use super::entities::{Entity, EntityTagger, Label, SentenceView};
 use super::error::AnalysisError;
 use super::extract::{self, Block, Metadata};
 use super::lexicon::Lexicons;
 use super::segment::perceptron::{Model, PerceptronSegmenter, EMBEDDED_SEGMENTER};
-use super::segment::{longest_match::LongestMatch, tokenize, WordSegmenter};
+use super::segment::{tokenize, WordSegmenter};
 use super::sentence;
 
 /// A document's content as the caller gave it.
@@ -115,63 +115,86 @@ pub struct Analysis {
     pub timings: Vec<(StageName, Duration)>,
 }
 
+/// The analysis with its models: a word segmenter and an entity tagger.
 pub struct Pipeline {
     segmenter: Box<dyn WordSegmenter>,
     tagger: Box<dyn EntityTagger>,
 }
 
 impl Default for Pipeline {
-    /// The embedded models.
+    /// The embedded models; a test checks that they load, so this cannot fail in a release.
     fn default() -> Self {
-        Self::with_lexicons(Lexicons::get())
+        Self::embedded().expect("the embedded models load (tested)")
     }
 }
 
 impl Pipeline {
+    /// A pipeline over any segmenter and tagger.
     pub fn new(segmenter: Box<dyn WordSegmenter>, tagger: Box<dyn EntityTagger>) -> Self {
         Self { segmenter, tagger }
     }
 
-    /// The embedded models over the given lexicons. The segmenter is the learned one; should its
-    /// embedded model not load (a build with a broken model file), longest matching stands in.
-    pub fn with_lexicons(lexicons: &'static Lexicons) -> Self {
-        let segmenter: Box<dyn WordSegmenter> = match Model::from_bytes(EMBEDDED_SEGMENTER) {
-            Ok(model) => Box::new(PerceptronSegmenter::new(model, lexicons)),
-            Err(_) => Box::new(LongestMatch::new(lexicons)),
-        };
-        Self::new(segmenter, default_tagger(lexicons))
+    /// The embedded models over the embedded lexicons.
+    pub fn embedded() -> Result<Self, ModelLoadError> {
+        Self::with_lexicons(Lexicons::get(), None, None)
     }
 
-    /// Models from `dir`, laid out like models/ (segmenter.bin, lexicon/...); what is absent
-    /// there stays embedded. Returns the files read from `dir`.
-    pub fn from_dir(dir: &std::path::Path) -> Result<(Self, Vec<String>), String> {
-        let (lexicons, mut read) = Lexicons::from_dir(dir).map_err(|e| e.to_string())?;
+    /// The learned models over `lexicons`: the given model file bytes, or the embedded ones.
+    /// A model that does not load is an error: nothing stands in for it unannounced.
+    fn with_lexicons(
+        lexicons: &'static Lexicons,
+        segmenter: Option<(&std::path::Path, Vec<u8>)>,
+        entities: Option<(&std::path::Path, Vec<u8>)>,
+    ) -> Result<Self, ModelLoadError> {
+        let path_of = |f: &Option<(&std::path::Path, Vec<u8>)>, embedded: &str| {
+            f.as_ref()
+                .map_or_else(|| embedded.to_string(), |(p, _)| p.display().to_string())
+        };
+        let (seg_path, ent_path) = (
+            path_of(&segmenter, "embedded segmenter.bin"),
+            path_of(&entities, "embedded entities.bin"),
+        );
+        let seg_bytes = segmenter.as_ref().map_or(EMBEDDED_SEGMENTER, |(_, b)| b);
+        let ent_bytes = entities.as_ref().map_or(EMBEDDED_ENTITIES, |(_, b)| b);
+        let seg = Model::from_bytes(seg_bytes).map_err(|source| ModelLoadError::Segmenter {
+            path: seg_path,
+            source,
+        })?;
+        let ner = NerModel::from_bytes(ent_bytes).map_err(|source| ModelLoadError::Entities {
+            path: ent_path,
+            source,
+        })?;
+        Ok(Self::new(
+            Box::new(PerceptronSegmenter::new(seg, lexicons)),
+            Box::new(LearnedTagger::new(ner, lexicons)),
+        ))
+    }
+
+    /// Models from `dir`, laid out like models/ (segmenter.bin, entities.bin, lexicon/...);
+    /// what is absent there stays embedded, and a file that is there but does not read or load
+    /// is an error. Returns the files read from `dir`.
+    pub fn from_dir(dir: &std::path::Path) -> Result<(Self, Vec<String>), ModelLoadError> {
+        let (lexicons, mut read) =
+            Lexicons::from_dir(dir).map_err(|source| ModelLoadError::Lexicon {
+                dir: dir.display().to_string(),
+                source,
+            })?;
         // One set per process, alive as long as the pipeline's users: leaking it is the point.
         let lexicons: &'static Lexicons = Box::leak(Box::new(lexicons));
-        let path = dir.join("segmenter.bin");
-        let segmenter: Box<dyn WordSegmenter> = match std::fs::read(&path) {
-            Ok(bytes) => {
-                let model =
-                    Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-                read.push("segmenter.bin".into());
-                Box::new(PerceptronSegmenter::new(model, lexicons))
+        let (seg_path, ent_path) = (dir.join("segmenter.bin"), dir.join("entities.bin"));
+        let segmenter = read_if_there(&seg_path)?;
+        let entities = read_if_there(&ent_path)?;
+        for (name, f) in [("segmenter.bin", &segmenter), ("entities.bin", &entities)] {
+            if f.is_some() {
+                read.push(name.to_string());
             }
-            Err(_) => match Model::from_bytes(EMBEDDED_SEGMENTER) {
-                Ok(model) => Box::new(PerceptronSegmenter::new(model, lexicons)),
-                Err(_) => Box::new(LongestMatch::new(lexicons)),
-            },
-        };
-        let path = dir.join("entities.bin");
-        let tagger: Box<dyn EntityTagger> = match std::fs::read(&path) {
-            Ok(bytes) => {
-                let model =
-                    NerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-                read.push("entities.bin".into());
-                Box::new(LearnedTagger::new(model, lexicons))
-            }
-            Err(_) => default_tagger(lexicons),
-        };
-        Ok((Self::new(segmenter, tagger), read))
+        }
+        let pipeline = Self::with_lexicons(
+            lexicons,
+            segmenter.map(|b| (seg_path.as_path(), b)),
+            entities.map(|b| (ent_path.as_path(), b)),
+        )?;
+        Ok((pipeline, read))
     }
 
     /// (segmenter, tagger) names, for logs and the model-info metric.
@@ -344,11 +367,52 @@ fn date_in_year(entities: &mut [Entity], year: &str) {
 /// Sentences the entity tagger sees at once (a document's names are consistent within it).
 const TAG_CHUNK_SENTENCES: usize = 256;
 
-/// The embedded entity model over `lexicons`; the rule tagger stands in should it not load.
-fn default_tagger(lexicons: &'static Lexicons) -> Box<dyn EntityTagger> {
-    match NerModel::from_bytes(EMBEDDED_ENTITIES) {
-        Ok(model) => Box::new(LearnedTagger::new(model, lexicons)),
-        Err(_) => Box::new(GazetteerTagger::new(lexicons)),
+/// A model file that is there but cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelLoadError {
+    /// A model file exists but could not be read.
+    #[error("{path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The lexicon folder or one of its files could not be read.
+    #[error("lexicons in {dir}: {source}")]
+    Lexicon {
+        /// The model folder.
+        dir: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The segmenter's file is not a segmenter model.
+    #[error("{path}: {source}")]
+    Segmenter {
+        /// Where the bytes came from.
+        path: String,
+        /// Why they do not load.
+        source: super::segment::perceptron::ModelError,
+    },
+    /// The entity model's file is not an entity model.
+    #[error("{path}: {source}")]
+    Entities {
+        /// Where the bytes came from.
+        path: String,
+        /// Why they do not load.
+        source: super::entities::crf::NerModelError,
+    },
+}
+
+/// The file's bytes, None when it is absent; any other failure is an error.
+fn read_if_there(path: &std::path::Path) -> Result<Option<Vec<u8>>, ModelLoadError> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ModelLoadError::Read {
+            path: path.display().to_string(),
+            source,
+        }),
     }
 }
 
@@ -405,6 +469,28 @@ fn snap_to_words(mut entities: Vec<Entity>, words: &[Range<usize>]) -> Vec<Entit
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_models_load() {
+        let p = Pipeline::embedded().expect("embedded models");
+        assert_eq!(p.model_names(), ("perceptron", "linear-chain-bioes"));
+    }
+
+    #[test]
+    fn a_broken_model_file_is_an_error_not_a_fallback() {
+        let dir = std::env::temp_dir().join(format!("vitext-broken-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("entities.bin"), b"VTXNER05 but truncated").unwrap();
+        let e = Pipeline::from_dir(&dir).err().expect("refused");
+        assert!(matches!(e, ModelLoadError::Entities { .. }), "{e}");
+        assert!(e.to_string().contains("entities.bin"), "{e}");
+        // A model file that is a folder cannot be read: an error, not "absent".
+        std::fs::remove_file(dir.join("entities.bin")).unwrap();
+        std::fs::create_dir_all(dir.join("segmenter.bin")).unwrap();
+        let e = Pipeline::from_dir(&dir).err().expect("refused");
+        assert!(matches!(e, ModelLoadError::Read { .. }), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn dates_without_a_year_take_the_publication_year() {

@@ -192,27 +192,35 @@ pub async fn serve_with_health(
     set_health(&health, ServingStatus::NotServing).await;
 
     let model_dir = config.model_dir.clone();
-    let pipeline = tokio::task::spawn_blocking(move || -> Result<Pipeline, ServeError> {
-        match model_dir {
-            Some(dir) => {
-                let (pipeline, read) = Pipeline::from_dir(&dir).map_err(|e| ServeError::Models(dir.clone(), e))?;
-                info!(dir = %dir.display(), files = ?read, "model files override the embedded ones");
-                Ok(pipeline)
+    // Which files serve: "embedded", or those read from --model-dir (the rest stay embedded).
+    let (pipeline, source) =
+        tokio::task::spawn_blocking(move || -> Result<(Pipeline, String), ServeError> {
+            match model_dir {
+                Some(dir) => {
+                    let (pipeline, read) = Pipeline::from_dir(&dir)
+                        .map_err(|e| ServeError::Models(dir.clone(), e.to_string()))?;
+                    info!(dir = %dir.display(), files = ?read, "model files override the embedded ones");
+                    let source = if read.is_empty() {
+                        "embedded".to_string()
+                    } else {
+                        format!("{}: {}", dir.display(), read.join(","))
+                    };
+                    Ok((pipeline, source))
+                }
+                None => Pipeline::embedded()
+                    .map(|p| (p, "embedded".to_string()))
+                    .map_err(|e| ServeError::Models("(embedded)".into(), e.to_string())),
             }
-            None => {
-                crate::analysis::lexicon::Lexicons::get();
-                Ok(Pipeline::default())
-            }
-        }
-    })
-    .await
-    .map_err(|e| ServeError::Models(Default::default(), e.to_string()))??;
+        })
+        .await
+        .map_err(|e| ServeError::Models(Default::default(), e.to_string()))??;
     let (seg, tag) = {
         let (s, t) = pipeline.model_names();
         (s.to_string(), t.to_string())
     };
-    metrics::gauge!(names::MODEL_INFO, "segmenter" => seg.clone(), "tagger" => tag.clone())
-        .set(1.0);
+    metrics::gauge!(names::MODEL_INFO, "segmenter" => seg.clone(), "tagger" => tag.clone(),
+        "source" => source.clone())
+    .set(1.0);
     let scheduler = Arc::new(Scheduler::new(
         Arc::new(pipeline),
         config.threads(),
@@ -237,7 +245,7 @@ pub async fn serve_with_health(
         .build_v1alpha()?;
 
     set_health(&health, ServingStatus::Serving).await;
-    info!(segmenter = %seg, tagger = %tag, "models loaded; serving");
+    info!(segmenter = %seg, tagger = %tag, source = %source, "models loaded; serving");
 
     let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
     let drain_health = health.clone();

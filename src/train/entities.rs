@@ -175,12 +175,7 @@ fn train_weights(
     let mut em: Vec<[f32; N_TAGS]> = Vec::new();
     let mut crf = CrfScratch::default();
     for _ in 0..cfg.epochs {
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+        super::shuffle(&mut order, &mut rng);
         for (n, &k) in order.iter().enumerate() {
             let (feats, gold) = sentences[k];
             em.clear();

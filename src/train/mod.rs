@@ -17,3 +17,14 @@ pub fn f1(correct: usize, predicted: usize, gold: usize) -> f64 {
         2.0 * p * r / (p + r)
     }
 }
+
+/// Fisher-Yates with xorshift, from the state `rng`: reproducible without a dependency, so a
+/// training run gives the same model byte for byte.
+pub fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        order.swap(i, (*rng % (i as u64 + 1)) as usize);
+    }
+}

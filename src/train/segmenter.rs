@@ -96,13 +96,7 @@ pub fn train(ex: &Examples, cfg: &TrainConfig, mut progress: impl FnMut(usize, u
     let total = ex.len() * cfg.epochs;
     let mut done = 0;
     for _ in 0..cfg.epochs {
-        // Fisher-Yates with xorshift: reproducible without a dependency.
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+        super::shuffle(&mut order, &mut rng);
         for &i in &order {
             let f = &ex.features[i];
             let score: f32 = f.iter().map(|&h| w[Model::index(cfg.bits, h)]).sum();
