@@ -16,5 +16,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ignore_unknown_fields()
         .build(&[".vitext"])?;
     println!("cargo:rerun-if-changed=proto");
+    // Tests of the shared seed pages run where ../shared is beside the checkout and are
+    // reported as ignored elsewhere, never as passed without checking anything.
+    println!("cargo::rustc-check-cfg=cfg(shared_seeds)");
+    let seeds = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("../shared/seeds");
+    println!("cargo:rerun-if-changed={}", seeds.display());
+    if seeds.is_dir() {
+        println!("cargo:rustc-cfg=shared_seeds");
+    }
     Ok(())
 }
