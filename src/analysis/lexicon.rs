@@ -1,4 +1,4 @@
-//! Word lists shipped in models/lexicon (Apache-2.0, see models/lexicon/README.md), embedded in
+//! Word lists shipped in models/lexicon (licences and sources in models/README.md), embedded in
 //! the binary and keyed by canonical syllable keys (see normalize::syllable_key).
 use rustc_hash::FxHashSet;
 use std::sync::OnceLock;

@@ -1,10 +1,10 @@
 //! Plain-text page dumps (what crawlers save): each line is classified as title, lead, body,
-//! caption, source credit, related link, navigation, widget or counter, by cues that hold on
-//! Vietnamese news pages. First version: ordered rules; a learned line classifier replaces it.
+//! caption, source credit, related link, navigation, widget, counter or spam, by ordered rules
+//! over cues that hold on Vietnamese news pages.
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::dates::vietnamese_timestamp;
-use super::{fold, word_share, BlockKind, Builder, Extracted, Metadata};
+use super::{fold, is_spam, word_share, BlockKind, Builder, Extracted, Metadata};
 
 /// Lines that open a block of related links or a widget: everything short after them is not
 /// article text.
@@ -121,6 +121,10 @@ pub fn extract(text: &str, include_removed: bool) -> Extracted {
         if RELATED_TRIGGERS.iter().any(|t| key.starts_with(t)) && words <= 8 {
             in_related = true;
             b.drop(BlockKind::Related, line, "related-links heading");
+            continue;
+        }
+        if is_spam(&key, words, ends_sentence) {
+            b.drop(BlockKind::Spam, line, "gambling or lottery advertising");
             continue;
         }
         if WIDGET_CUES.iter().any(|t| key.contains(t)) && words <= 12 {
@@ -338,6 +342,27 @@ fn next_is_teaser(lines: &[&str], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gambling_ads_are_spam_and_sentences_about_betting_stay() {
+        let page = "Bắt ổ nhóm cá cược bóng đá\n\nCông an tỉnh đã triệt phá một đường dây cá cược bóng đá qua mạng với số tiền hàng trăm tỷ đồng.\nSoi cầu XSMB hôm nay chuẩn nhất\nNhà cái uy tín nhất 2024\nCác đối tượng khai nhận đã tổ chức đánh bạc từ đầu năm.\n";
+        let x = extract(page, true);
+        assert!(x.text.contains("đường dây cá cược bóng đá qua mạng"));
+        assert!(!x.text.contains("Soi cầu") && !x.text.contains("Nhà cái"));
+        let spam: Vec<&str> = x
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Spam)
+            .map(|b| b.text.as_str())
+            .collect();
+        assert_eq!(
+            spam,
+            [
+                "Soi cầu XSMB hôm nay chuẩn nhất",
+                "Nhà cái uy tín nhất 2024"
+            ]
+        );
+    }
 
     const PAGE: &str = "Mỹ và Đức tìm cách thúc đẩy viện trợ\n\nThủ tướng Đức ngày 8/1 kêu gọi các nước thành viên EU tăng cường hơn nữa nỗ lực viện trợ quân sự.\nMỹ và Đức tìm cách thúc đẩy viện trợ\n\nGiới chức cấp cao của chính quyền Mỹ cho biết nước này đang đẩy mạnh nỗ lực hỗ trợ tiếp cận thiết bị.\nHệ thống tên lửa khai hỏa trong một cuộc tập trận. (Ảnh: AFP/TTXVN)\nTin liên quan\nMỹ công bố gói viện trợ mới\n(TTXVN/Vietnam+)\n86 Go top\nThống kê truy cập\nTổng lượt truy cập: 87142882\n";
 

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, Selector};
 
-use super::{dates, fold, text_dump, word_share, BlockKind, Builder, Extracted, Metadata};
+use super::{dates, fold, is_spam, text_dump, word_share, BlockKind, Builder, Extracted, Metadata};
 use blocks::*;
 use cues::*;
 use main_content::*;
@@ -31,6 +31,12 @@ const JSON_LD_BODY_OVER_MARKUP: usize = 2;
 const REPEATED_LABEL_MAX_CHARS: usize = 40;
 /// ... that repeats this often is a card's label ("Add to cart"): kept once.
 const REPEATED_LABEL_MIN_COUNT: usize = 3;
+
+/// Whether a block ends as a sentence does.
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .ends_with(['.', '!', '?', '"', '”', ':', '…', ')'])
+}
 
 /// The article of an HTML page: title, main text, metadata and (with `include_removed`) the
 /// blocks removed with their reasons.
@@ -141,6 +147,14 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
             );
         } else if blk.tag == "figcaption" || blk.tag == "caption" {
             b.drop(BlockKind::Caption, &blk.text, "caption");
+        } else if main.layout == Layout::Article
+            && is_spam(&key, key.split(' ').count(), ends_sentence(&blk.text))
+        {
+            b.drop(
+                BlockKind::Spam,
+                &blk.text,
+                "gambling or lottery advertising",
+            );
         } else if main.layout == Layout::Article && is_photo_credit(&key) {
             b.drop(BlockKind::Caption, &blk.text, "photo caption or credit");
         } else if blk.in_comments && !main.comments_are_content {

@@ -250,3 +250,19 @@ fn absurd_nesting_is_reduced_to_text() {
     let x = extract(&html, false);
     assert!(x.text.contains("Nội dung bài viết"));
 }
+
+#[test]
+fn gambling_ads_inside_an_article_are_spam() {
+    let html = format!(
+        "<html><body><article><h1>Triệt phá đường dây đánh bạc</h1>{}<p>Soi cầu XSMB hôm nay chuẩn nhất</p>{}</article></body></html>",
+        para("Công an tỉnh đã triệt phá một đường dây cá cược bóng đá qua mạng.", 12),
+        para("Các đối tượng khai nhận đã tổ chức đánh bạc từ đầu năm.", 12)
+    );
+    let x = extract(&html, true);
+    assert!(x.text.contains("cá cược bóng đá qua mạng") && x.text.contains("khai nhận"));
+    assert!(!x.text.contains("Soi cầu"), "{}", x.text);
+    assert!(x
+        .blocks
+        .iter()
+        .any(|b| b.kind == BlockKind::Spam && b.text.starts_with("Soi cầu")));
+}
