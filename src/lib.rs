@@ -1,4 +1,5 @@
 //! vitext: Vietnamese news text analysis as a gRPC service.
+#![warn(missing_docs)]
 pub mod analysis;
 pub mod api;
 pub mod proto;

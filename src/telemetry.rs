@@ -7,26 +7,42 @@ use tracing_subscriber::EnvFilter;
 
 /// Metric names, in one place so the dashboard and alert tests can check them.
 pub mod names {
+    /// Calls (stream articles count one each), by rpc and code.
     pub const REQUESTS: &str = "vitext_requests_total";
+    /// Call latency, by rpc.
     pub const REQUEST_DURATION: &str = "vitext_request_duration_seconds";
+    /// Time per stage of the analysis.
     pub const STAGE_DURATION: &str = "vitext_stage_duration_seconds";
+    /// Articles analysed or queued now.
     pub const IN_FLIGHT: &str = "vitext_in_flight_requests";
+    /// Articles analysed.
     pub const ARTICLES: &str = "vitext_articles_total";
+    /// Bytes of the articles analysed.
     pub const BYTES: &str = "vitext_bytes_processed_total";
+    /// Calls refused with RESOURCE_EXHAUSTED.
     pub const SHED: &str = "vitext_shed_total";
+    /// Streams open now.
     pub const STREAMS_ACTIVE: &str = "vitext_streams_active";
+    /// Streams opened.
     pub const STREAMS: &str = "vitext_streams_total";
+    /// Always 1, labelled with the version.
     pub const BUILD_INFO: &str = "vitext_build_info";
+    /// Always 1, labelled with the models serving and where they came from.
     pub const MODEL_INFO: &str = "vitext_model_info";
+    /// 1 while health says SERVING.
     pub const READY: &str = "vitext_ready";
+    /// Calls refused for a missing or wrong token.
     pub const AUTH_FAILURES: &str = "vitext_auth_failures_total";
     /// The usual process metric name, so stock dashboards find it too.
     pub const RESIDENT_MEMORY: &str = "process_resident_memory_bytes";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// How logs are written.
 pub enum LogFormat {
+    /// One JSON object a line (production).
     Json,
+    /// Human-readable lines.
     Text,
 }
 

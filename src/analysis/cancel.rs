@@ -9,12 +9,15 @@ use super::error::AnalysisError;
 pub struct Cancel(Arc<AtomicBool>);
 
 impl Cancel {
+    /// A token not yet cancelled.
     pub fn new() -> Self {
         Self::default()
     }
+    /// Cancels the work of every holder of this token.
     pub fn cancel(&self) {
         self.0.store(true, Ordering::Relaxed);
     }
+    /// Whether `cancel` was called.
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }

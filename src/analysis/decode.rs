@@ -7,13 +7,18 @@ use super::error::AnalysisError;
 /// Whether a document is markup or plain text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Plain text (a page dump or an article).
     Text,
+    /// An HTML page.
     Html,
 }
 
 #[derive(Debug, Clone)]
+/// Bytes decoded into text, and what kind of text it is.
 pub struct Decoded {
+    /// The text (not yet NFC).
     pub text: String,
+    /// HTML or plain text.
     pub format: Format,
     /// The charset used, e.g. "UTF-8", "windows-1258".
     pub encoding: &'static str,

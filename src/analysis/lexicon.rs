@@ -24,6 +24,7 @@ pub struct WordSet {
 }
 
 impl WordSet {
+    /// A set of the given entries (words with syllables separated by spaces or "_").
     pub fn from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Self {
         let mut set = WordSet::default();
         for line in lines {
@@ -32,6 +33,7 @@ impl WordSet {
         set
     }
 
+    /// Adds one entry (ignored when it holds no letter or digit).
     pub fn insert(&mut self, entry: &str) {
         let keys: Vec<String> = entry
             .split(|c: char| c.is_whitespace() || c == '_')
@@ -50,6 +52,7 @@ impl WordSet {
         self.entries.contains(joined_keys)
     }
 
+    /// Number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -59,6 +62,7 @@ impl WordSet {
         self.entries.iter().map(String::as_str)
     }
 
+    /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -71,12 +75,17 @@ pub struct Lexicons {
     pub words: WordSet,
     /// Words that open sentences and are not names when capitalised there.
     pub sentence_openers: WordSet,
+    /// Vietnamese family names.
     pub family_names: WordSet,
     /// Vietnamese middle names ("Văn", "Thị") and given names, one or two syllables (namedb).
     pub middle_names: WordSet,
+    /// Vietnamese given names.
     pub given_names: WordSet,
+    /// Vietnamese places: provinces, districts, locations.
     pub locations: WordSet,
+    /// Country names, long and short.
     pub countries: WordSet,
+    /// Companies known worldwide.
     pub companies: WordSet,
     /// Given names common in foreign news names ("John", "Volodymyr"), authored here.
     pub foreign_given_names: WordSet,

@@ -18,21 +18,28 @@ use super::sentence;
 /// A document's content as the caller gave it.
 #[derive(Debug, Clone, Copy)]
 pub enum Content<'a> {
+    /// Plain text, analysed as given (never extracted unless asked).
     Text(&'a str),
+    /// An HTML page.
     Html(&'a str),
+    /// Bytes of a page (HTML or a text dump) in some charset.
     Raw {
+        /// The bytes as fetched.
         bytes: &'a [u8],
+        /// The HTTP content type, if known (for its charset).
         content_type: &'a str,
     },
 }
 
 impl Content<'_> {
+    /// Size in bytes.
     pub fn len(&self) -> usize {
         match self {
             Content::Text(s) | Content::Html(s) => s.len(),
             Content::Raw { bytes, .. } => bytes.len(),
         }
     }
+    /// Whether there are no bytes.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -51,6 +58,7 @@ pub struct Stages {
 }
 
 impl Stages {
+    /// Every stage, extraction by content.
     pub const ALL: Stages = Stages {
         extract: None,
         segment: true,
@@ -59,9 +67,13 @@ impl Stages {
 }
 
 #[derive(Debug, Clone, Copy)]
+/// How to analyse a document.
 pub struct Options {
+    /// Which stages run.
     pub stages: Stages,
+    /// Also return the removed blocks with their reasons.
     pub include_removed: bool,
+    /// Largest document accepted, in bytes.
     pub max_bytes: usize,
 }
 
@@ -78,19 +90,27 @@ impl Default for Options {
 /// One sentence: byte range into `Analysis::text` and its words as byte ranges.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentenceSpan {
+    /// Byte range of the sentence.
     pub range: Range<usize>,
+    /// Byte ranges of its words.
     pub words: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A timed stage of the analysis.
 pub enum StageName {
+    /// Bytes (or markup, with extraction off) to text.
     Decode,
+    /// Boilerplate removal.
     Extract,
+    /// Sentences and words.
     Segment,
+    /// Names, dates and amounts.
     Entities,
 }
 
 impl StageName {
+    /// The stage's label in metrics.
     pub fn as_str(self) -> &'static str {
         match self {
             StageName::Decode => "decode",
@@ -104,12 +124,19 @@ impl StageName {
 /// The result; all offsets are UTF-8 byte offsets into `text`.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
+    /// The headline (extraction only).
     pub title: String,
+    /// The text all offsets point into.
     pub text: String,
+    /// Sentences with their words.
     pub sentences: Vec<SentenceSpan>,
+    /// Entities in text order, never overlapping.
     pub entities: Vec<Entity>,
+    /// What the page says about the article (extraction only).
     pub metadata: Metadata,
+    /// Blocks kept and, on request, removed (extraction only).
     pub blocks: Vec<Block>,
+    /// Whether extraction ran.
     pub extracted: bool,
     /// Time spent per stage, for the service's metrics.
     pub timings: Vec<(StageName, Duration)>,
@@ -202,6 +229,7 @@ impl Pipeline {
         (self.segmenter.name(), self.tagger.name())
     }
 
+    /// Analyses one document. Errors are about the input (empty, too large, not text) or a cancel.
     pub fn analyze(
         &self,
         content: Content<'_>,

@@ -18,8 +18,8 @@ pub struct AnalyzeArgs {
     /// Read {"id","text"} or {"id","html"} lines on stdin, write one JSON answer per line.
     #[arg(long)]
     jsonl: bool,
-    /// Comma-separated stages: extract,segment,entities. Default: all for HTML, segment and
-    /// entities for text.
+    /// Comma-separated stages: extract,segment,entities. Default: all, extraction only for
+    /// pages (HTML, files), not for JSON "text".
     #[arg(long, value_delimiter = ',')]
     stages: Vec<String>,
     /// Include removed blocks with their reasons.

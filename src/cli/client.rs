@@ -103,7 +103,8 @@ fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
 pub struct ClientArgs {
     #[command(flatten)]
     connect: ConnectArgs,
-    /// Comma-separated stages: extract,segment,entities (default: by content type).
+    /// Comma-separated stages: extract,segment,entities (default: all, extraction
+    /// only for pages).
     #[arg(long, value_delimiter = ',')]
     stages: Vec<String>,
     /// Compress requests with gzip.

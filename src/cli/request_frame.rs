@@ -14,7 +14,8 @@ pub struct RequestFrameArgs {
     /// Document id in the request.
     #[arg(long, default_value = "load")]
     id: String,
-    /// Comma-separated stages: extract,segment,entities (default: by content type).
+    /// Comma-separated stages: extract,segment,entities (default: all, extraction
+    /// only for pages).
     #[arg(long, value_delimiter = ',')]
     stages: Vec<String>,
 }

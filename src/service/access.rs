@@ -14,14 +14,19 @@ use crate::telemetry::names;
 pub const TOKENS_ENV: &str = "VITEXT_AUTH_TOKENS";
 
 #[derive(Debug, thiserror::Error)]
+/// A TLS or token setting that cannot be used.
 pub enum AccessError {
     #[error("{0}: {1}")]
+    /// A file could not be read.
     Read(PathBuf, std::io::Error),
     #[error("--tls-cert and --tls-key go together")]
+    /// A certificate without its key or a key without its certificate.
     HalfIdentity,
     #[error("--tls-client-ca needs --tls-cert and --tls-key (mutual TLS is TLS)")]
+    /// A client CA without TLS.
     ClientCaWithoutTls,
     #[error("auth tokens file {0} holds no token")]
+    /// A tokens file without a token.
     NoTokens(PathBuf),
 }
 
@@ -125,6 +130,7 @@ impl tonic::service::Interceptor for BearerAuth {
 pub struct Gate(Option<BearerAuth>);
 
 impl Gate {
+    /// The interceptor, checking tokens when some are set.
     pub fn new(auth: Option<BearerAuth>) -> Self {
         Self(auth)
     }

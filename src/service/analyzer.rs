@@ -21,6 +21,7 @@ use crate::proto::{
 };
 use crate::telemetry::names;
 
+/// The TextAnalyzer service: each RPC a few lines over `crate::api` and the scheduler.
 pub struct AnalyzerService {
     scheduler: Arc<Scheduler>,
     max_document_bytes: usize,
@@ -28,6 +29,7 @@ pub struct AnalyzerService {
 }
 
 impl AnalyzerService {
+    /// Over a scheduler, with the document limit and the per-stream window.
     pub fn new(scheduler: Arc<Scheduler>, max_document_bytes: usize, stream_window: usize) -> Self {
         Self {
             scheduler,

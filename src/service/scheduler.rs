@@ -13,10 +13,12 @@ use crate::api::{self, ApiError, Job};
 use crate::proto::AnalyzeResponse;
 use crate::telemetry::names;
 
+/// Runs analyses on a rayon pool behind a global limit of articles in flight.
 pub struct Scheduler {
     pipeline: Arc<Pipeline>,
     pool: rayon::ThreadPool,
     permits: Arc<Semaphore>,
+    /// Articles analysed or queued at once at most.
     pub max_in_flight: usize,
 }
 
@@ -46,6 +48,7 @@ impl Drop for InFlight {
 }
 
 impl Scheduler {
+    /// A pool of `threads` workers admitting `max_in_flight` articles at once.
     pub fn new(
         pipeline: Arc<Pipeline>,
         threads: usize,

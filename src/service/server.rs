@@ -99,6 +99,7 @@ fn parse_metrics_addr(s: &str) -> Result<MetricsAddr, String> {
 }
 
 impl Config {
+    /// Analysis threads: the flag, else the machine's cores.
     pub fn threads(&self) -> usize {
         if self.worker_threads > 0 {
             self.worker_threads
@@ -106,6 +107,7 @@ impl Config {
             std::thread::available_parallelism().map_or(2, |n| n.get())
         }
     }
+    /// Articles in flight at most: the flag, else 16 per thread.
     pub fn in_flight(&self) -> usize {
         if self.max_in_flight > 0 {
             self.max_in_flight
@@ -120,20 +122,28 @@ impl Config {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why the server could not start or stopped.
 pub enum ServeError {
     #[error("model directory {0}: {1}")]
+    /// The models could not be loaded.
     Models(std::path::PathBuf, String),
     #[error("worker pool: {0}")]
+    /// The worker pool could not start.
     Pool(#[from] rayon::ThreadPoolBuildError),
     #[error("metrics exporter: {0}")]
+    /// The metrics exporter could not start.
     Metrics(String),
     #[error("transport: {0}")]
+    /// The gRPC transport failed.
     Transport(#[from] tonic::transport::Error),
     #[error("reflection: {0}")]
+    /// Server reflection could not be built.
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("listen on {0}: {1}")]
+    /// An address could not be bound.
     Bind(SocketAddr, std::io::Error),
     #[error("access control: {0}")]
+    /// A TLS or token setting is wrong.
     Access(#[from] AccessError),
 }
 

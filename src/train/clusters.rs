@@ -12,8 +12,11 @@ use crate::analysis::segment::tokenize::tokenize;
 use crate::analysis::segment::WordSegmenter;
 use crate::analysis::sentence;
 
+/// How the word classes are learned.
 pub struct ClusterConfig {
+    /// How many classes.
     pub classes: usize,
+    /// Passes of the exchange algorithm at most.
     pub iterations: usize,
     /// Words seen fewer times stay unclassed (their contexts are too few to place them).
     pub min_count: u32,

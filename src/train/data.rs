@@ -53,6 +53,7 @@ fn strip_pos_tags(text: &str) -> String {
     out
 }
 
+/// Sentences of a CoNLL-U file (a FORM with spaces is one word).
 pub fn parse_conllu(text: &str) -> Vec<WordSentence> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
@@ -81,6 +82,7 @@ pub fn parse_conllu(text: &str) -> Vec<WordSentence> {
     out
 }
 
+/// Sentences of one-sentence-a-line text with a word's syllables joined by "_".
 pub fn parse_underscore(text: &str) -> Vec<WordSentence> {
     text.lines()
         .map(|line| {
@@ -176,6 +178,7 @@ pub struct Conventions {
 }
 
 impl Conventions {
+    /// The two-syllable pairs `reference` always splits or always joins, seen `min_count` times.
     pub fn learn(reference: &[WordSentence], min_count: usize) -> Self {
         use std::collections::HashMap;
         let mut joined: HashMap<(String, String), usize> = HashMap::new();

@@ -27,12 +27,16 @@ pub struct DocExample {
     /// Which fold of the out-of-fold first layer the document is in: from its text, so the
     /// copies of a document weighted up land in the same fold.
     pub fold_key: u64,
+    /// Per sentence, what the features are built from.
     pub inputs: Vec<SentenceInputs>,
+    /// Per sentence and token, the first layer's features.
     pub first: Vec<Vec<Vec<u64>>>,
+    /// Per sentence, the gold tags.
     pub tags: Vec<Vec<Tag>>,
 }
 
 impl DocExample {
+    /// Tokens in the document.
     pub fn tokens(&self) -> usize {
         self.tags.iter().map(Vec::len).sum()
     }
@@ -104,13 +108,18 @@ pub fn examples(
     out
 }
 
+/// How the entity model is trained; the default is the shipped recipe.
 pub struct TrainConfig {
+    /// log2 of the number of feature buckets.
     pub bits: u32,
+    /// Passes over the data.
     pub epochs: usize,
+    /// Seed of the sentence orders.
     pub seed: u64,
     /// Folds for the first layer's out-of-fold tags the second layer learns from; 0 or 1 trains
     /// no second layer.
     pub folds: usize,
+    /// How each layer learns.
     pub objective: Objective,
     /// Layers trained on different sentence orders and averaged into one.
     pub ensemble: usize,
@@ -126,7 +135,10 @@ pub enum Objective {
     Perceptron,
     /// Linear-chain CRF log-likelihood by averaged SGD at this step size: every token pulls
     /// its features towards the gold tag by how much probability the other tags still get.
-    Crf { rate: f32 },
+    Crf {
+        /// The SGD step size.
+        rate: f32,
+    },
 }
 
 impl TrainConfig {
@@ -497,6 +509,7 @@ pub struct NerScore {
 }
 
 impl NerScore {
+    /// Micro F1 over the labels.
     pub fn f1(&self) -> f64 {
         let (g, p, c) = self
             .counts
@@ -504,6 +517,7 @@ impl NerScore {
             .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
         f1(c, p, g)
     }
+    /// Per-label precision, recall and F1, then the micro F1.
     pub fn report(&self) -> String {
         let mut s = String::new();
         for l in NAMED {

@@ -8,11 +8,15 @@ use crate::analysis::normalize::nfc;
 /// A document with its gold named entities (byte ranges into `text`).
 #[derive(Debug, Clone)]
 pub struct NerDoc {
+    /// Where it came from (file or sentence number).
     pub id: String,
+    /// Its text.
     pub text: String,
+    /// Gold entities: byte ranges into `text` and labels.
     pub entities: Vec<(Range<usize>, Label)>,
 }
 
+/// The label of a corpus's tag name ("PER", "PERSON").
 pub fn label_of(name: &str) -> Option<Label> {
     match name {
         "PER" | "PERSON" => Some(Label::Per),

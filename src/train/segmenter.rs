@@ -18,9 +18,11 @@ pub struct Examples {
 }
 
 impl Examples {
+    /// Number of boundaries.
     pub fn len(&self) -> usize {
         self.labels.len()
     }
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
@@ -43,6 +45,7 @@ fn gold_joins(
     word_of.windows(2).map(|p| p[0] == p[1]).collect()
 }
 
+/// The boundaries of gold sentences with their features and gold joins.
 pub fn examples(sentences: &[WordSentence], lexicon: &LexiconIndex) -> Examples {
     let mut features = Vec::new();
     let mut labels = Vec::new();
@@ -69,9 +72,13 @@ pub fn examples(sentences: &[WordSentence], lexicon: &LexiconIndex) -> Examples 
     Examples { features, labels }
 }
 
+/// How the segmenter is trained; the default is the shipped recipe.
 pub struct TrainConfig {
+    /// log2 of the number of weights.
     pub bits: u32,
+    /// Passes over the data.
     pub epochs: usize,
+    /// Seed of the example order.
     pub seed: u64,
 }
 
@@ -131,28 +138,40 @@ pub fn train(ex: &Examples, cfg: &TrainConfig, mut progress: impl FnMut(usize, u
 /// Word-level scores on gold sentences, counted like ../shared/eval/score.py.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WsScore {
+    /// Gold words.
     pub gold: usize,
+    /// Predicted words.
     pub predicted: usize,
+    /// Predicted words that are gold words.
     pub correct: usize,
+    /// Gold words of two or more syllables.
     pub gold_multi: usize,
+    /// Predicted words of two or more syllables.
     pub predicted_multi: usize,
+    /// Right ones among those.
     pub correct_multi: usize,
+    /// Sentences scored.
     pub sentences: usize,
+    /// Sentences segmented exactly right.
     pub exact: usize,
 }
 
 impl WsScore {
+    /// Word F1.
     pub fn f1(&self) -> f64 {
         f1(self.correct, self.predicted, self.gold)
     }
+    /// F1 of words of two or more syllables.
     pub fn multi_f1(&self) -> f64 {
         f1(self.correct_multi, self.predicted_multi, self.gold_multi)
     }
+    /// Share of sentences segmented exactly right.
     pub fn sentence_accuracy(&self) -> f64 {
         self.exact as f64 / self.sentences.max(1) as f64
     }
 }
 
+/// Segments each sentence's text and scores the words against its gold words.
 pub fn evaluate(seg: &PerceptronSegmenter, sentences: &[WordSentence]) -> WsScore {
     let mut s = WsScore::default();
     for words in sentences {

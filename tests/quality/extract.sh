@@ -14,7 +14,7 @@ bin=target/release/vitext
 cmd="$bin analyze --jsonl --stages extract"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 bench/vi_dumps.py --data "$shared/data/ner/vlsp2018" --out "$tmp/vi-dumps" >/dev/null
+python3 benches/vi_dumps.py --data "$shared/data/ner/vlsp2018" --out "$tmp/vi-dumps" >/dev/null
 
 fail=0
 check() { # name gold-dir floor

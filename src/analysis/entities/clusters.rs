@@ -13,10 +13,13 @@ pub struct WordClusters {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// A word-class table that does not load.
 pub enum ClustersError {
     #[error("word classes: bad magic")]
+    /// Not a word-class table.
     BadMagic,
     #[error("word classes truncated or the wrong size")]
+    /// Truncated or the wrong size.
     BadSize,
 }
 
@@ -28,18 +31,22 @@ impl WordClusters {
         Self { classes, map }
     }
 
+    /// The class of a word hash (0: unknown).
     pub fn class_of(&self, word: u64) -> u16 {
         self.map.get(&word).copied().unwrap_or(0)
     }
 
+    /// How many classes there are.
     pub fn classes(&self) -> u16 {
         self.classes
     }
 
+    /// How many words have a class.
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
+    /// Whether no word has a class.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

@@ -149,6 +149,7 @@ const KNOWN_PLACES: &[&str] = &[
     "tokyo",
 ];
 
+/// A rule tagger over the gazetteers and trigger words: a baseline without a learned model.
 pub struct GazetteerTagger {
     lexicons: &'static Lexicons,
 }
@@ -161,6 +162,7 @@ impl Default for GazetteerTagger {
 }
 
 impl GazetteerTagger {
+    /// Over the given lexicons.
     pub fn new(lexicons: &'static Lexicons) -> Self {
         Self { lexicons }
     }

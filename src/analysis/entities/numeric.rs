@@ -59,6 +59,7 @@ const UNITS: &[(&str, &str)] = &[
     ("độ c", "°C"),
 ];
 
+/// Dates, times, amounts, percentages and quantities of one sentence, with normalised values.
 pub fn tag(s: &SentenceView<'_>) -> Vec<Entity> {
     let toks = s.tokens;
     let key = |i: usize| -> String {

@@ -4,7 +4,9 @@
 /// Day-first is the reading of "06/11/2024" everywhere but in American English.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Order {
+    /// dd/mm/yyyy (Vietnamese, most of the world).
     DayFirst,
+    /// mm/dd/yyyy (US English pages).
     MonthFirst,
 }
 

@@ -8,35 +8,55 @@ pub mod text_dump;
 /// `Extracted::text`; removed blocks carry their own text and a reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
+    /// What the block is.
     pub kind: BlockKind,
+    /// Whether it is part of the main text.
     pub kept: bool,
     /// Byte range into `Extracted::text` (kept blocks only).
     pub range: std::ops::Range<usize>,
+    /// The block's text (removed blocks only; kept ones are in the main text).
     pub text: String,
+    /// Why it was removed (empty for kept blocks).
     pub reason: &'static str,
 }
 
 /// What a block of the page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
+    /// The headline.
     Title,
+    /// The lead paragraph.
     Lead,
+    /// A paragraph of the body.
     Body,
+    /// A subheading.
     Heading,
+    /// A list item.
     List,
+    /// A table cell.
     Table,
+    /// A photo caption or credit.
     Caption,
+    /// A byline or timestamp line.
     Byline,
+    /// A source credit ("(TTXVN/Vietnam+)").
     Source,
+    /// Related articles and their links.
     Related,
+    /// Navigation.
     Nav,
+    /// A widget: share, follow, log in, comments.
     Widget,
+    /// A view counter or a line of numbers.
     Counter,
+    /// Gambling or lottery advertising.
     Spam,
+    /// Any other boilerplate.
     Boilerplate,
 }
 
 impl BlockKind {
+    /// The kind as the API writes it ("caption").
     pub fn as_str(self) -> &'static str {
         match self {
             BlockKind::Title => "title",
@@ -59,24 +79,35 @@ impl BlockKind {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+/// What the page says about the article.
 pub struct Metadata {
+    /// The author or byline name.
     pub author: Option<String>,
     /// ISO 8601 as the page gave it, or built from a Vietnamese "dd/mm/yyyy hh:mm" line.
     pub published: Option<String>,
+    /// News agencies and papers credited as sources.
     pub source_credits: Vec<String>,
+    /// The page's canonical URL.
     pub canonical_url: Option<String>,
+    /// The page's declared language ("vi").
     pub language: Option<String>,
+    /// The page's description (meta or OpenGraph).
     pub description: Option<String>,
+    /// The site's name.
     pub site_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+/// What extraction found: title, main text, blocks and metadata.
 pub struct Extracted {
+    /// The headline.
     pub title: String,
     /// Main text: paragraphs separated by '\n', NFC. A page dump's title line is part of it;
     /// an HTML page's title is only in `title`.
     pub text: String,
+    /// Kept blocks (ranges into `text`), and with `include_removed` the removed ones.
     pub blocks: Vec<Block>,
+    /// Author, date, credits and the page's own fields.
     pub metadata: Metadata,
 }
 

@@ -49,6 +49,7 @@ const WIDGET_CUES: &[&str] = &[
     "trang chủ",
 ];
 
+/// The article of a plain-text page dump: title, main text, metadata and (with `include_removed`) the lines removed with their reasons.
 pub fn extract(text: &str, include_removed: bool) -> Extracted {
     let lines: Vec<&str> = text
         .lines()

@@ -48,6 +48,7 @@ const NOT_IN_NAMES: &[&str] = &[
     "phố",
 ];
 
+/// Longest matching over the lexicon's words: a baseline without a learned model.
 pub struct LongestMatch {
     lexicons: &'static Lexicons,
 }
@@ -60,6 +61,7 @@ impl Default for LongestMatch {
 }
 
 impl LongestMatch {
+    /// Over the given lexicons.
     pub fn new(lexicons: &'static Lexicons) -> Self {
         Self { lexicons }
     }

@@ -61,7 +61,9 @@ const SALT: u64 = 0xABCD;
 /// Per-token inputs of the features.
 #[derive(Clone, Copy, Debug)]
 pub struct TokenInfo {
+    /// The token's hashed key.
     pub key: u64,
+    /// The token's shape.
     pub shape: u8,
 }
 
@@ -72,7 +74,9 @@ pub struct BoundaryInfo {
     pub gap: u8,
     /// Longest lexicon word containing both tokens (0 when none).
     pub dict_span: u8,
+    /// A lexicon word ends just left of the boundary.
     pub dict_ends_left: bool,
+    /// A lexicon word starts just right of the boundary.
     pub dict_starts_right: bool,
 }
 
@@ -80,6 +84,7 @@ pub struct BoundaryInfo {
 pub struct LexiconIndex(PrefixIndex);
 
 impl LexiconIndex {
+    /// The index of a word list.
     pub fn new(words: &WordSet) -> Self {
         Self(PrefixIndex::new(&[words]))
     }
@@ -87,13 +92,16 @@ impl LexiconIndex {
 
 /// Everything the model looks at for one sentence.
 pub struct SentenceFeatures {
+    /// Per token, its key and shape.
     pub tokens: Vec<TokenInfo>,
+    /// Per boundary between tokens, the gap and the lexicon's words.
     pub boundaries: Vec<BoundaryInfo>,
     /// Boundaries that can never join (line breaks).
     pub forced_split: Vec<bool>,
 }
 
 impl SentenceFeatures {
+    /// The features of one sentence's tokens.
     pub fn new(text: &str, tokens: &[Syllable], lexicon: &LexiconIndex) -> Self {
         let infos: Vec<TokenInfo> = tokens
             .iter()
@@ -215,23 +223,29 @@ pub struct Model {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// A segmenter model file that does not load.
 pub enum ModelError {
     #[error("not a vitext segmenter model (bad magic)")]
+    /// Not a segmenter model.
     BadMagic,
     #[error("model file truncated or the wrong size")]
+    /// Truncated or the wrong size.
     BadSize,
 }
 
 impl Model {
     #[inline]
+    /// The weight of a feature hash in a table of 2^`bits` weights.
     pub fn index(bits: u32, hash: u64) -> usize {
         (hash >> (64 - bits)) as usize
     }
 
+    /// A model from its weights.
     pub fn from_weights(bits: u32, weights: Vec<i16>) -> Self {
         Self { bits, weights }
     }
 
+    /// A boundary's score: positive joins the tokens.
     pub fn score(&self, features: &[u64; N_FEATURES]) -> i32 {
         features
             .iter()
@@ -250,6 +264,7 @@ impl Model {
         out
     }
 
+    /// Reads a model file, checking its magic and size.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
         if bytes.len() < 12 || &bytes[..8] != MAGIC {
             return Err(ModelError::BadMagic);
@@ -270,12 +285,14 @@ impl Model {
 pub const EMBEDDED_SEGMENTER: &[u8] =
     include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/segmenter.bin"));
 
+/// The learned segmenter: the boundary model over the lexicon's words.
 pub struct PerceptronSegmenter {
     model: Model,
     lexicon: LexiconIndex,
 }
 
 impl PerceptronSegmenter {
+    /// The model over the lexicons' words.
     pub fn new(model: Model, lexicons: &Lexicons) -> Self {
         Self {
             model,

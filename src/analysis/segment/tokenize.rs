@@ -12,7 +12,9 @@ pub enum TokenKind {
     Number,
     /// Letters and digits mixed, or upper-case with dots/hyphens: F-16, MH370, TP.HCM, D.C.
     Code,
+    /// A URL.
     Url,
+    /// An e-mail address.
     Email,
     /// One punctuation mark or a run of dots ("...", "./.").
     Punct,
@@ -21,13 +23,18 @@ pub enum TokenKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One token: a syllable, number, code, URL, mark or symbol.
 pub struct Syllable {
+    /// Byte offset of its first character.
     pub start: usize,
+    /// Byte offset after its last character.
     pub end: usize,
+    /// What it is.
     pub kind: TokenKind,
 }
 
 impl Syllable {
+    /// Its text in `text`.
     pub fn text<'a>(&self, text: &'a str) -> &'a str {
         &text[self.start..self.end]
     }
@@ -76,6 +83,7 @@ const ABBREVIATIONS: &[&str] = &[
     "Col", "Sgt", "Capt", "Prof",
 ];
 
+/// The tokens of a text, in order (whitespace between them).
 pub fn tokenize(text: &str) -> Vec<Syllable> {
     let mut out = Vec::with_capacity(text.len() / 4);
     let bytes = text.as_bytes();

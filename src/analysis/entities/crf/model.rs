@@ -27,6 +27,7 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// A layer from its weights ([bucket][tag]) and transitions ([prev][tag]).
     pub fn new(weights: Vec<i8>, transitions: Vec<i16>) -> Self {
         Self {
             weights,
@@ -65,12 +66,16 @@ pub struct NerModel {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// An entity model file that does not load.
 pub enum NerModelError {
     #[error("not a vitext entity model (bad magic)")]
+    /// Not an entity model.
     BadMagic,
     #[error("entity model file truncated or the wrong size")]
+    /// Truncated or the wrong size.
     BadSize,
     #[error("entity model: {0}")]
+    /// Its word classes do not load.
     Clusters(#[from] ClustersError),
 }
 
@@ -83,6 +88,7 @@ impl NerModel {
         (hash >> (64 - bits)) as usize * N_TAGS
     }
 
+    /// A model of 2^`bits` buckets from its layers (first to last).
     pub fn new(bits: u32, layers: Vec<Layer>, temperature: f32) -> Self {
         assert!((1..=MAX_LAYERS).contains(&layers.len()));
         debug_assert!(layers.iter().all(|l| l.weights.len() == N_TAGS << bits));
@@ -105,6 +111,7 @@ impl NerModel {
         }
     }
 
+    /// How many layers are stacked.
     pub fn layers(&self) -> usize {
         self.transitions.len()
     }
@@ -130,6 +137,7 @@ impl NerModel {
         self.clusters = clusters;
     }
 
+    /// The model file: magic, bits, temperature, layers, then the word classes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
@@ -150,6 +158,7 @@ impl NerModel {
         out
     }
 
+    /// Reads a model file, checking its magic and sizes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, NerModelError> {
         if bytes.len() < 20 || &bytes[..8] != MAGIC {
             return Err(NerModelError::BadMagic);

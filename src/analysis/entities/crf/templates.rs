@@ -234,6 +234,7 @@ impl SentenceInputs {
             .fold(RUN_SALT, |h, &k| mix(h, k))
     }
 
+    /// The first layer's features of every token.
     pub fn first_features(&self) -> Vec<Vec<u64>> {
         (0..self.len())
             .map(|i| {

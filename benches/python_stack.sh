@@ -2,7 +2,7 @@
 # vitext against the Python stack a user would otherwise run (trafilatura + underthesea, in a
 # throwaway venv), on the same pages, every core used by both; prints the ratio.
 #
-#   bench/python_stack.sh [PAGES_DIR]     default ../shared/seeds (else tests/fixtures)
+#   benches/python_stack.sh [PAGES_DIR]     default ../shared/seeds (else tests/fixtures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VITEXT_BIN:-target/release/vitext}
@@ -39,7 +39,7 @@ vitext_s=$(awk -v ns="$(( $(date +%s%N) - t0 ))" 'BEGIN {printf "%.3f", ns / 1e9
 
 # The Python stack on fewer copies (it is slow), same pages.
 PY_REPEAT=${PY_REPEAT:-2}
-py=$("$VENV/bin/python" bench/python_stack.py "$PAGES" "$PY_REPEAT")
+py=$("$VENV/bin/python" benches/python_stack.py "$PAGES" "$PY_REPEAT")
 python3 - "$n" "$bytes" "$vitext_s" "$py" <<'PY'
 import json, sys
 n, size, secs = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])

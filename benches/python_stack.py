@@ -2,7 +2,7 @@
 """The Python stack a user would otherwise run: trafilatura (boilerplate) + underthesea
 (sentences, words, entities), over the same pages, with as many worker processes as cores.
 
-    python3 bench/python_stack.py PAGES_DIR REPEAT      (prints one JSON line of figures)
+    python3 benches/python_stack.py PAGES_DIR REPEAT      (prints one JSON line of figures)
 """
 import html
 import json

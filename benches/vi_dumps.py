@@ -12,7 +12,7 @@ The boilerplate comes from the same cue families the extractor knows, so this se
 that real article text (subheadings, quotes, lists, short paragraphs) survives; recall is the
 figure to watch. Every fifth document, sorted by path, is used; the text is not shipped.
 
-usage: bench/vi_dumps.py [--data ../shared/data/ner/vlsp2018] [--out DIR] [--count N]
+usage: benches/vi_dumps.py [--data ../shared/data/ner/vlsp2018] [--out DIR] [--count N]
 """
 import argparse
 import glob

@@ -3,9 +3,9 @@
 # full speed (closed loop) and at 70% of it (open loop), AnalyzeStream through `vitext client`,
 # server peak RSS. Prints articles/s, MB/s and p50/p90/p99 latency.
 #
-#   bench/load.sh [ARTICLE]          default: ../shared/seeds/002_*.txt (8 KB, near the seeds'
+#   benches/load.sh [ARTICLE]          default: ../shared/seeds/002_*.txt (8 KB, near the seeds'
 #                                    mean of 7 KB), else tests/fixtures/article_dump.txt
-#   N=20000 STAGES=extract,segment,entities THREADS=2 bench/load.sh
+#   N=20000 STAGES=extract,segment,entities THREADS=2 benches/load.sh
 #
 # The load generator runs on the same 2 cores as the server, so figures are for the pair.
 set -euo pipefail
