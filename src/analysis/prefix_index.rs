@@ -4,6 +4,25 @@
 use super::features::{hash_str, mix, HashKeyed};
 use super::lexicon::WordSet;
 
+/// A sentence's tokens as the index walks them: how many, and the hashed key of each.
+pub trait TokenKeys {
+    /// Number of tokens.
+    fn count(&self) -> usize;
+    /// The hashed syllable key of token `i`.
+    fn key(&self, i: usize) -> u64;
+}
+
+impl TokenKeys for [u64] {
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn key(&self, i: usize) -> u64 {
+        self[i]
+    }
+}
+
 /// Most lists one index holds (their membership is a bit mask).
 pub const MAX_LISTS: usize = 16;
 
@@ -18,7 +37,9 @@ impl PrefixIndex {
     /// The index of up to `MAX_LISTS` lists; list `k` is bit `k` of the masks.
     pub fn new(lists: &[&WordSet]) -> Self {
         assert!(lists.len() <= MAX_LISTS, "at most {MAX_LISTS} lists");
-        let mut prefixes = HashKeyed::default();
+        // About two prefixes per entry: sized once, not grown by rehashing.
+        let entries: usize = lists.iter().map(|l| l.len()).sum();
+        let mut prefixes = HashKeyed::with_capacity_and_hasher(entries * 2, Default::default());
         let mut max_len = 0;
         for (k, set) in lists.iter().enumerate() {
             max_len = max_len.max(set.max_syllables);
@@ -47,16 +68,35 @@ impl PrefixIndex {
     #[inline]
     pub fn matches_at(
         &self,
-        keys: &[u64],
+        keys: &(impl TokenKeys + ?Sized),
         start: usize,
+        joinable: impl Fn(usize) -> bool,
+        found: impl FnMut(usize, u16),
+    ) {
+        self.matches_from(keys, start, 1, joinable, found)
+    }
+
+    /// `matches_at` for entries of `min_len` tokens or more: the shorter prefixes are not
+    /// looked up (a lookup per token is the segmenter's cost, and one-syllable entries span no
+    /// boundary).
+    #[inline]
+    pub fn matches_from(
+        &self,
+        keys: &(impl TokenKeys + ?Sized),
+        start: usize,
+        min_len: usize,
         joinable: impl Fn(usize) -> bool,
         mut found: impl FnMut(usize, u16),
     ) {
         let mut alive: u16 = u16::MAX;
         let mut h = 0u64;
         let mut i = start;
-        while i < keys.len() && i - start < self.max_len && (i == start || joinable(i)) {
-            h = mix(h, keys[i]);
+        while i < keys.count() && i - start < self.max_len && (i == start || joinable(i)) {
+            h = mix(h, keys.key(i));
+            if i + 1 - start < min_len {
+                i += 1;
+                continue;
+            }
             let Some(&(prefix_of, entry_of)) = self.prefixes.get(&h) else {
                 break;
             };
@@ -75,7 +115,7 @@ impl PrefixIndex {
     /// Per list, the length in tokens of its longest entry starting at `keys[start]` (0: none).
     pub fn longest_at<const N: usize>(
         &self,
-        keys: &[u64],
+        keys: &(impl TokenKeys + ?Sized),
         start: usize,
         joinable: impl Fn(usize) -> bool,
     ) -> [u8; N] {
@@ -106,13 +146,27 @@ mod tests {
         let places = WordSet::from_lines(["hà nội", "hà"]);
         let words = WordSet::from_lines(["hà nội mới", "nội"]);
         let index = PrefixIndex::new(&[&places, &words]);
-        let k = keys("hà nội mới ra");
-        assert_eq!(index.longest_at::<2>(&k, 0, |_| true), [2, 3]);
-        assert_eq!(index.longest_at::<2>(&k, 1, |_| true), [0, 1]);
+        let k: Vec<u64> = keys("hà nội mới ra");
+        assert_eq!(index.longest_at::<2>(k.as_slice(), 0, |_| true), [2, 3]);
+        assert_eq!(index.longest_at::<2>(k.as_slice(), 1, |_| true), [0, 1]);
         // A token that may not join stops the walk.
-        assert_eq!(index.longest_at::<2>(&k, 0, |i| i < 2), [2, 0]);
+        assert_eq!(index.longest_at::<2>(k.as_slice(), 0, |i| i < 2), [2, 0]);
         let mut all = Vec::new();
-        index.matches_at(&k, 0, |_| true, |len, lists| all.push((len, lists)));
+        index.matches_at(
+            k.as_slice(),
+            0,
+            |_| true,
+            |len, lists| all.push((len, lists)),
+        );
         assert_eq!(all, [(1, 0b01), (2, 0b01), (3, 0b10)]);
+        let mut long = Vec::new();
+        index.matches_from(
+            k.as_slice(),
+            0,
+            2,
+            |_| true,
+            |len, lists| long.push((len, lists)),
+        );
+        assert_eq!(long, [(2, 0b01), (3, 0b10)]);
     }
 }

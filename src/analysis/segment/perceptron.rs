@@ -9,7 +9,7 @@ use super::tokenize::{Syllable, TokenKind};
 use super::WordSegmenter;
 use crate::analysis::features::{feature_hash, key_of, shape_of, BOS, EOS};
 use crate::analysis::lexicon::{Lexicons, WordSet};
-use crate::analysis::prefix_index::PrefixIndex;
+use crate::analysis::prefix_index::{PrefixIndex, TokenKeys};
 
 /// Features per boundary (one per `BoundaryFeature`).
 pub const N_FEATURES: usize = 17;
@@ -65,6 +65,17 @@ pub struct TokenInfo {
     pub key: u64,
     /// The token's shape.
     pub shape: u8,
+}
+
+impl TokenKeys for [TokenInfo] {
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn key(&self, i: usize) -> u64 {
+        self[i].key
+    }
 }
 
 /// Per-boundary inputs besides the tokens.
@@ -135,20 +146,17 @@ impl SentenceFeatures {
                     && tokens[k + 1].kind == TokenKind::Word
             })
             .collect();
-        let keys: Vec<u64> = infos.iter().map(|t| t.key).collect();
         for s in 0..n {
             if tokens[s].kind != TokenKind::Word {
                 continue;
             }
-            lexicon.0.matches_at(
-                &keys,
+            // One-syllable entries span no boundary: the walk starts at two.
+            lexicon.0.matches_from(
+                infos.as_slice(),
                 s,
+                2,
                 |i| joinable[i - 1],
                 |len, _| {
-                    // One-syllable entries span no boundary.
-                    if len < 2 {
-                        return;
-                    }
                     for b in &mut boundaries[s..s + len - 1] {
                         b.dict_span = b.dict_span.max(len as u8);
                     }

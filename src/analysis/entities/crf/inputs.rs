@@ -238,7 +238,8 @@ impl SentenceInputs {
         let longest: Vec<[u8; N_GAZETTEERS]> = (0..n)
             .map(|i| {
                 if s.tokens[i].kind == TokenKind::Word {
-                    gaz.lists.longest_at::<N_GAZETTEERS>(&keys, i, joinable)
+                    gaz.lists
+                        .longest_at::<N_GAZETTEERS>(keys.as_slice(), i, joinable)
                 } else {
                     [0; N_GAZETTEERS]
                 }
