@@ -49,8 +49,8 @@ pub struct EntitiesArgs {
     bits: u32,
     #[arg(long, default_value = "models/entities.bin")]
     out: PathBuf,
-    /// Folds of out-of-fold first-layer tags the document-aware second layer learns from
-    /// (0 or 1: no second layer).
+    /// Folds of out-of-fold tags of each layer that the document-aware layer above learns
+    /// from (0 or 1: the first layer only).
     #[arg(long, default_value_t = entities::TrainConfig::default().folds)]
     folds: usize,
     /// Unlabelled text for the word classes (files as `train segmenter --train` reads them;

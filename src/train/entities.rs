@@ -116,8 +116,8 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// Seed of the sentence orders.
     pub seed: u64,
-    /// Folds for the first layer's out-of-fold tags the second layer learns from; 0 or 1 trains
-    /// no second layer.
+    /// Folds of out-of-fold tags of each layer that the layer above learns from; 0 or 1 trains
+    /// the first layer only.
     pub folds: usize,
     /// How each layer learns.
     pub objective: Objective,

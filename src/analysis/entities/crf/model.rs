@@ -49,13 +49,14 @@ pub const OUTSIDE: [i32; N_TAGS] = {
     e
 };
 
-/// The entity model: a first layer over sentence features and, optionally, a second one that
-/// also sees what the first found in the whole document (the same name tagged elsewhere).
+/// The entity model: a first layer over sentence features and up to `MAX_LAYERS - 1` layers
+/// above it, each also seeing what the layer below found in the whole document (the same name
+/// tagged elsewhere).
 pub struct NerModel {
     bits: u32,
-    /// The layers' weights side by side per bucket ([bucket][layer][tag]): the second layer
-    /// reads every feature the first reads, and these lookups are bound by memory latency, so
-    /// one fetch serves both.
+    /// The layers' weights side by side per bucket ([bucket][layer][tag]): every layer reads
+    /// every feature the first reads, and these lookups are bound by memory latency, so one
+    /// fetch serves all.
     weights: Vec<i8>,
     /// Per layer, transitions[prev * N_TAGS + tag]; prev = N_TAGS is the sentence start.
     transitions: Vec<Vec<i16>>,
