@@ -315,3 +315,89 @@ fn request_frame_is_one_length_prefixed_analyze_request() {
     assert_eq!(doc.content, Some(Content::Text(ARTICLE.into())));
     assert_eq!(req.stages, [proto::Stage::Segment as i32]);
 }
+
+/// 50 lines, line 17 with an invalid UTF-8 byte and line 33 not JSON.
+fn jsonl_with_bad_lines() -> Vec<u8> {
+    let mut input = Vec::new();
+    for i in 1..=50 {
+        match i {
+            17 => input.extend_from_slice(b"{\"id\":\"c17\",\"text\":\"H\xe0 N\xf4i\"}"),
+            33 => input.extend_from_slice(b"{\"id\": \"c33\", \"text\": "),
+            _ => input.extend_from_slice(
+                serde_json::json!({"id": format!("c{i}"), "text": ARTICLE})
+                    .to_string()
+                    .as_bytes(),
+            ),
+        }
+        input.push(b'\n');
+    }
+    input
+}
+
+fn run_with_bytes(args: &[&str], input: Vec<u8>) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("output");
+    let _ = writer.join();
+    out
+}
+
+/// Each bad line's answer: (id, message).
+fn bad_answers(stdout: &[u8]) -> (usize, Vec<(String, String)>) {
+    let text = String::from_utf8(stdout.to_vec()).expect("utf-8 output");
+    let mut good = 0;
+    let mut bad = Vec::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+        match v.get("error") {
+            Some(e) => bad.push((
+                v["id"].as_str().unwrap_or_default().to_string(),
+                e["message"].as_str().unwrap_or_default().to_string(),
+            )),
+            None => good += 1,
+        }
+    }
+    (good, bad)
+}
+
+#[test]
+fn analyze_jsonl_answers_every_line_around_a_bad_one() {
+    let out = run_with_bytes(&["analyze", "--jsonl"], jsonl_with_bad_lines());
+    let (good, bad) = bad_answers(&out.stdout);
+    assert_eq!(good, 48, "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(bad.len(), 2);
+    assert_eq!(bad[0].0, "c17", "the id is read around the bad byte");
+    assert!(bad[0].1.starts_with("line 17: not UTF-8"), "{:?}", bad[0]);
+    assert_eq!(bad[1].0, "line 33");
+    assert!(bad[1].1.starts_with("line 33: not JSON"), "{:?}", bad[1]);
+    assert!(
+        !out.status.success(),
+        "unreadable input lines make the exit code non-zero"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 input line(s)"));
+}
+
+#[tokio::test]
+async fn client_answers_every_line_around_a_bad_one() {
+    let served = serve(&[]).await;
+    let out = tokio::task::spawn_blocking(move || {
+        run_with_bytes(&["client", "--addr", &served.url], jsonl_with_bad_lines())
+    })
+    .await
+    .expect("join");
+    let (good, bad) = bad_answers(&out.stdout);
+    assert_eq!(good, 48, "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let ids: Vec<&str> = bad.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&"c17") && ids.contains(&"line 33"), "{ids:?}");
+    assert_eq!(out.status.code(), Some(2));
+}

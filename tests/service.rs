@@ -215,6 +215,41 @@ async fn a_stream_of_200_with_bad_articles_gets_200_answers() {
     server.stop().await;
 }
 
+/// A crawler's stream with one article over --max-document-bytes (8 MiB by default): that
+/// article gets its own OUT_OF_RANGE answer and the 40 others are analysed.
+#[tokio::test]
+async fn one_oversized_article_does_not_end_its_stream() {
+    let server = TestServer::start(&[]).await;
+    let mut c = server.client().await;
+    let reqs: Vec<_> = (0..41)
+        .map(|i| {
+            let id = format!("a{i}");
+            let doc = if i == 20 {
+                text_doc(&id, &"Tin tức hôm nay. ".repeat(12 << 20 >> 4))
+            } else {
+                text_doc(&id, ARTICLE_DUMP)
+            };
+            stream_request(doc)
+        })
+        .collect();
+    let mut answers = c
+        .analyze_stream(tokio_stream::iter(reqs))
+        .await
+        .expect("stream")
+        .into_inner();
+    let (mut ok, mut out_of_range) = (HashSet::new(), Vec::new());
+    while let Some(msg) = answers.next().await {
+        let r = msg.expect("the stream goes on").response.expect("response");
+        match r.error {
+            Some(e) => out_of_range.push((r.id, e.code)),
+            None => assert!(ok.insert(r.id)),
+        }
+    }
+    assert_eq!(ok.len(), 40);
+    assert_eq!(out_of_range, [("a20".to_string(), Code::OutOfRange as i32)]);
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn oversized_documents_and_messages_are_refused() {
     let server = TestServer::start(&["--max-document-bytes", "50000"]).await;
@@ -228,7 +263,7 @@ async fn oversized_documents_and_messages_are_refused() {
         .await
         .expect_err("too big");
     assert_eq!(err.code(), Code::OutOfRange, "{err:?}");
-    // Over the message limit (document limit + envelope): refused by the transport's decoder.
+    // Over the message limit (four documents + envelope): refused by the transport's decoder.
     let huge = "x".repeat(400_000);
     let err = c
         .analyze(AnalyzeRequest {

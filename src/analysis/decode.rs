@@ -63,26 +63,58 @@ fn pick_encoding(raw: &[u8], declared: Option<&'static Encoding>, mime: &str) ->
     if let Some(utf16) = utf16_without_bom(raw) {
         return utf16;
     }
-    // A declaration of UTF-8 that the bytes contradict is a wrong declaration: sniff instead.
-    let utf8_ok = std::str::from_utf8(raw).is_ok();
+    let utf8 = Utf8Share::of(raw);
+    // A declaration of UTF-8 stands unless the bytes contradict it: a page with a stray byte
+    // or two is still UTF-8 (decoded with U+FFFD), one in another charset is mostly invalid.
     match declared {
         Some(enc) if enc != UTF_8 => return enc,
-        Some(_) if utf8_ok => return UTF_8,
+        Some(_) if utf8.declared_ok() => return UTF_8,
         _ => {}
     }
     if mime != "text/plain" {
         if let Some(enc) = meta_charset(raw) {
-            if enc != UTF_8 || utf8_ok {
+            if enc != UTF_8 || utf8.declared_ok() {
                 return enc;
             }
         }
     }
-    if utf8_ok {
+    if utf8.sniffed_ok() {
         return UTF_8;
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(&raw[..raw.len().min(64 * 1024)], raw.len() <= 64 * 1024);
     detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// How much of the bytes reads as UTF-8: characters of two or more bytes that are valid, and
+/// bytes that are not. Text in a legacy charset has almost no valid multi-byte sequences (its
+/// high bytes rarely line up as UTF-8), so the two counts tell a stray byte from a mismatch.
+#[derive(Debug, Clone, Copy)]
+struct Utf8Share {
+    multibyte: usize,
+    invalid: usize,
+}
+
+impl Utf8Share {
+    fn of(raw: &[u8]) -> Self {
+        let (mut multibyte, mut invalid) = (0, 0);
+        for chunk in raw.utf8_chunks() {
+            multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+            invalid += chunk.invalid().len();
+        }
+        Self { multibyte, invalid }
+    }
+
+    /// Declared UTF-8: kept unless invalid bytes outnumber the valid multi-byte characters.
+    fn declared_ok(self) -> bool {
+        self.invalid <= self.multibyte
+    }
+
+    /// Undeclared: UTF-8 when valid, or when invalid bytes are under a tenth of the valid
+    /// multi-byte characters (a stray byte in a Vietnamese page of thousands).
+    fn sniffed_ok(self) -> bool {
+        self.invalid == 0 || self.invalid * 10 <= self.multibyte
+    }
 }
 
 /// UTF-16 text without a BOM shows NUL bytes in every other position (ASCII-range characters).
@@ -236,6 +268,34 @@ mod tests {
         // Declared UTF-8 but the bytes are not: sniffed instead of mangled.
         let d = decode(&page, "text/html; charset=utf-8").unwrap();
         assert_eq!(d.encoding, "windows-1258");
+    }
+
+    #[test]
+    fn utf8_with_a_few_stray_bytes_stays_utf8() {
+        let text = "Nhà Trắng cho biết Bộ trưởng Quốc phòng Mỹ sẽ thăm Việt Nam. ".repeat(40);
+        let mut page = text.as_bytes().to_vec();
+        // Two stray bytes, each before a space (a byte inside a character would break it too).
+        let spaces: Vec<usize> = (0..page.len()).filter(|&i| page[i] == b' ').collect();
+        page.insert(spaces[300], 0xC3);
+        page.insert(spaces[10], 0xFF);
+        let html = [
+            b"<html><head><meta charset=\"utf-8\"></head><body>".as_slice(),
+            &page,
+        ]
+        .concat();
+        for (bytes, ct) in [
+            (&page, "text/plain; charset=utf-8"),
+            (&html, "text/html"),
+            (&page, ""),
+        ] {
+            let d = decode(bytes, ct).unwrap();
+            assert_eq!(d.encoding, "UTF-8", "{ct:?}");
+            assert!(
+                d.text.contains("Nhà Trắng") && !d.text.contains("NhÃ"),
+                "{ct:?}"
+            );
+            assert_eq!(d.text.matches('\u{fffd}').count(), 2, "{ct:?}");
+        }
     }
 
     #[test]

@@ -23,14 +23,32 @@ pub enum ApiError {
     #[error("unknown offset unit {0}")]
     UnknownOffsetUnit(i32),
     /// A JSON Lines input line that is not a JSON document.
-    #[error("not a JSON document: {0}")]
-    NotJson(String),
+    #[error("line {line}: not JSON: {message}")]
+    NotJson {
+        /// The line number, from 1.
+        line: usize,
+        /// What the JSON parser said.
+        message: String,
+    },
+    /// A JSON Lines input line that is not UTF-8.
+    #[error("line {line}: not UTF-8 (invalid byte at offset {at})")]
+    NotUtf8 {
+        /// The line number, from 1.
+        line: usize,
+        /// Offset of the first invalid byte in the line.
+        at: usize,
+    },
     /// The analysis refused the document (empty, too large, binary, cancelled ...).
     #[error(transparent)]
     Analysis(#[from] AnalysisError),
 }
 
 impl ApiError {
+    /// Whether the input itself could not be read (rather than analysed).
+    pub fn is_unreadable_input(&self) -> bool {
+        matches!(self, ApiError::NotJson { .. } | ApiError::NotUtf8 { .. })
+    }
+
     /// The gRPC code the caller gets.
     pub fn code(&self) -> Code {
         match self {

@@ -1,5 +1,6 @@
 //! Requests into work: one `Job` per article, whichever RPC or command it came from.
 use crate::analysis::pipeline::{Content, Options, Stages};
+use crate::analysis::AnalysisError;
 use crate::proto::{self, document, OffsetUnit, Stage};
 
 use super::ApiError;
@@ -138,6 +139,13 @@ impl Job {
         };
         if content.is_empty() {
             return Err(fail(ApiError::EmptyContent));
+        }
+        // Refused before it is queued: the analysis would refuse it too, after a wait.
+        if content.len() > max_bytes {
+            return Err(fail(ApiError::Analysis(AnalysisError::TooLarge {
+                size: content.len(),
+                limit: max_bytes,
+            })));
         }
         let options = Options {
             stages,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use vitext::analysis::pipeline::Content;
 use vitext::analysis::{Cancel, Options, Pipeline};
-use vitext::api::json_line::InputLine;
+use vitext::api::json_line::read_line;
 use vitext::api::{parse_stages, stages_of, ApiError, Job};
 use vitext::proto::{self, OffsetUnit};
 
@@ -149,8 +149,10 @@ fn analyze_jsonl(
         out.flush()
     });
     let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
+    // Lines as bytes: one that is not UTF-8 gets its own error answer, the others go on.
+    let mut lines = stdin.lock().split(b'\n');
     let mut line_no = 0usize;
+    let mut unreadable = 0usize;
     let read: Result<(), Box<dyn std::error::Error>> = 'batches: loop {
         let mut batch = Vec::with_capacity(BATCH);
         for line in lines.by_ref().take(BATCH) {
@@ -163,33 +165,45 @@ fn analyze_jsonl(
         if batch.is_empty() {
             break Ok(());
         }
-        let answers: Vec<String> = batch
+        let answers: Vec<(String, bool)> = batch
             .par_iter()
-            .filter(|(_, l)| !l.trim().is_empty())
+            .filter(|(_, l)| !l.trim_ascii().is_empty())
             .map(|(n, line)| answer_line(pipeline, request, max_bytes, *n, line))
             .collect();
-        if send.send(answers).is_err() {
+        unreadable += answers.iter().filter(|(_, bad)| *bad).count();
+        if send
+            .send(answers.into_iter().map(|(a, _)| a).collect())
+            .is_err()
+        {
             break Ok(());
         }
     };
     drop(send);
     let written = writer.join().map_err(|_| "the output thread panicked")?;
-    read.and(written.map_err(Into::into))
+    read.and(written.map_err(Into::into))?;
+    if unreadable > 0 {
+        return Err(
+            format!("{unreadable} input line(s) could not be read (see their answers)").into(),
+        );
+    }
+    Ok(())
 }
 
-/// The answer to line `n`: its analysis, or its error.
+/// The answer to line `n`: its analysis, or its error; and whether the line was unreadable.
 fn answer_line(
     pipeline: &Pipeline,
     request: &proto::AnalyzeRequest,
     max_bytes: usize,
     n: usize,
-    line: &str,
-) -> String {
-    let response = match InputLine::parse(line) {
-        Err(e) => e.into_answer(format!("line {n}")),
+    line: &[u8],
+) -> (String, bool) {
+    let response = match read_line(line, n) {
+        Err((id, e)) => {
+            return (json_line(&e.into_answer(id)), true);
+        }
         Ok(doc) => {
             let request = proto::AnalyzeRequest {
-                document: Some(doc.into_document(n)),
+                document: Some(doc),
                 ..request.clone()
             };
             match Job::from_analyze(request, max_bytes) {
@@ -203,7 +217,7 @@ fn answer_line(
             }
         }
     };
-    json_line(&response)
+    (json_line(&response), false)
 }
 
 fn json_line(r: &proto::AnalyzeResponse) -> String {

@@ -11,7 +11,7 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity
 use vitext::proto::text_analyzer_client::TextAnalyzerClient;
 use vitext::proto::{self, AnalyzeRequest, AnalyzeStreamRequest};
 
-use vitext::api::json_line::InputLine;
+use vitext::api::json_line::read_line;
 use vitext::api::parse_stages;
 
 /// Where the server is and how to reach it: TLS, client certificate, bearer token.
@@ -153,21 +153,22 @@ async fn run(args: ClientArgs) -> Result<usize, Box<dyn std::error::Error>> {
     }
     let (tx, rx) = tokio::sync::mpsc::channel::<AnalyzeStreamRequest>(64);
     // Reading stdin is its own task so answers print while documents are still being sent.
+    // Lines that cannot be read (not UTF-8, not JSON) are answered here, not sent.
+    let (local_tx, mut local_rx) = tokio::sync::mpsc::unbounded_channel::<proto::AnalyzeResponse>();
     let reader = tokio::spawn(async move {
-        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).split(b'\n');
         let mut n = 0usize;
-        while let Some(line) = lines.next_line().await? {
+        while let Some(line) = lines.next_segment().await? {
             n += 1;
-            if line.trim().is_empty() {
+            if line.trim_ascii().is_empty() {
                 continue;
             }
-            let document = match InputLine::parse(&line) {
-                Ok(d) => d.into_document(n),
-                // Sent anyway, so the server answers it with its own error and the count stays right.
-                Err(_) => proto::Document {
-                    id: format!("line {n}"),
-                    ..Default::default()
-                },
+            let document = match read_line(&line, n) {
+                Ok(d) => d,
+                Err((id, e)) => {
+                    let _ = local_tx.send(e.into_answer(id));
+                    continue;
+                }
             };
             let req = AnalyzeRequest {
                 document: Some(document),
@@ -190,7 +191,18 @@ async fn run(args: ClientArgs) -> Result<usize, Box<dyn std::error::Error>> {
         .into_inner();
     let stdout = std::io::stdout();
     let mut failed = 0;
+    let print_local =
+        |local_rx: &mut tokio::sync::mpsc::UnboundedReceiver<proto::AnalyzeResponse>,
+         failed: &mut usize|
+         -> Result<(), Box<dyn std::error::Error>> {
+            while let Ok(r) = local_rx.try_recv() {
+                *failed += 1;
+                writeln!(std::io::stdout().lock(), "{}", serde_json::to_string(&r)?)?;
+            }
+            Ok(())
+        };
     while let Some(msg) = answers.message().await? {
+        print_local(&mut local_rx, &mut failed)?;
         let Some(r) = msg.response else { continue };
         if r.error.is_some() {
             failed += 1;
@@ -199,5 +211,6 @@ async fn run(args: ClientArgs) -> Result<usize, Box<dyn std::error::Error>> {
         writeln!(out, "{}", serde_json::to_string(&r)?)?;
     }
     reader.await??;
+    print_local(&mut local_rx, &mut failed)?;
     Ok(failed)
 }

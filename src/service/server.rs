@@ -35,6 +35,11 @@ pub struct Config {
     /// Largest document accepted, in bytes (bigger: OUT_OF_RANGE).
     #[arg(long, env = "VITEXT_MAX_DOCUMENT_BYTES", default_value_t = 8 << 20)]
     pub max_document_bytes: usize,
+    /// Largest gRPC message accepted, in bytes (0: four times --max-document-bytes plus 64 KiB).
+    /// A stream article between the two limits gets its own OUT_OF_RANGE answer and the stream
+    /// goes on; a message over this one ends the stream (the transport cannot skip it).
+    #[arg(long, env = "VITEXT_MAX_MESSAGE_BYTES", default_value_t = 0)]
+    pub max_message_bytes: usize,
     /// Articles analysed or queued at once across all calls; beyond it unary calls get
     /// RESOURCE_EXHAUSTED (0: 16 per worker thread).
     #[arg(long, env = "VITEXT_MAX_IN_FLIGHT", default_value_t = 0)]
@@ -115,9 +120,17 @@ impl Config {
             16 * self.threads()
         }
     }
-    /// A request may hold a document of the maximum size plus its envelope.
+    /// The transport's message limit: the flag, else room for a document four times over
+    /// the document limit, so that one oversized article in a stream is answered on its own
+    /// instead of ending the stream.
     pub fn max_message_bytes(&self) -> usize {
-        self.max_document_bytes.saturating_add(64 << 10)
+        if self.max_message_bytes > 0 {
+            self.max_message_bytes
+        } else {
+            self.max_document_bytes
+                .saturating_mul(4)
+                .saturating_add(64 << 10)
+        }
     }
 }
 

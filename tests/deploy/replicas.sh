@@ -91,6 +91,43 @@ done
 passed=$(grep -c 'POST /vitext.v1.TextAnalyzer/Analyze HTTP/2.0" 200 .* grpc_status=0 ' "$work/access.log" || true)
 [ "$passed" -eq "$CALLS" ] || fail "nginx logged $passed Analyze calls with grpc_status 0"
 
+echo "-- a crawler's stream of 4,000 articles (over 30 MB) through nginx"
+seeds=../shared/seeds
+[ -d "$seeds" ] || seeds=tests/fixtures
+"$PY" - "$seeds" "$work/stream.jsonl" <<'PYEOF'
+import json, pathlib, sys
+texts = [p.read_text(encoding="utf-8") for p in sorted(pathlib.Path(sys.argv[1]).glob("*.txt"))]
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    n, size = 0, 0
+    while n < 4000:
+        # Each article a little different, as a crawler's are: its number in the text; short
+        # pages (the fixture) grow by the next page until 4,000 of them pass 30 MB.
+        t, k = texts[n % len(texts)], n + 1
+        while len(t.encode()) < 7_800:
+            t, k = t + "\n" + texts[k % len(texts)], k + 1
+        t += f"\nBài số {n}.\n"
+        out.write(json.dumps({"id": f"a{n}", "text": t}, ensure_ascii=False) + "\n")
+        n, size = n + 1, size + len(t.encode())
+print(f"{n} articles, {size / 1e6:.1f} MB")
+PYEOF
+sent=$(wc -l < "$work/stream.jsonl")
+bytes=$(wc -c < "$work/stream.jsonl")
+[ "$bytes" -gt 30000000 ] || fail "stream input is only $bytes bytes"
+"$BIN" client --addr "http://127.0.0.1:$lb" --stages segment,entities < "$work/stream.jsonl" \
+  > "$work/stream-answers.jsonl" 2> "$work/stream-client.log" || fail "vitext client exit $? on the long stream"
+"$PY" - "$work/stream.jsonl" "$work/stream-answers.jsonl" <<'PYEOF' || fail "long stream answers"
+import json, sys
+sent = [json.loads(l)["id"] for l in open(sys.argv[1], encoding="utf-8")]
+answers = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+ids = [a["id"] for a in answers]
+assert len(ids) == len(set(ids)), "an article answered twice"
+assert sorted(ids) == sorted(sent), f"{len(set(sent) - set(ids))} articles unanswered"
+bad = [a for a in answers if "error" in a or not a.get("sentences")]
+assert not bad, f"{len(bad)} failed, first: {bad[0]}"
+print(f"long stream: {len(answers)} articles sent, each answered once")
+PYEOF
+echo "stream: $sent articles, $bytes bytes through nginx"
+
 echo "-- Prometheus with deploy/prometheus/"
 pp=$(free_port)
 mkdir -p "$work/prometheus"
