@@ -401,3 +401,31 @@ async fn client_answers_every_line_around_a_bad_one() {
     assert!(ids.contains(&"c17") && ids.contains(&"line 33"), "{ids:?}");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `vitext analyze FILE` reads a file as a crawler's page: an HTML page saved as .txt is still
+/// HTML, and --include-removed lists what extraction removed, with reasons.
+#[test]
+fn analyze_files_tells_html_by_content_and_shows_what_it_removed() {
+    let dir = std::env::temp_dir().join(format!("vitext-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("saved_page.txt");
+    std::fs::write(&page, include_str!("fixtures/article.html")).unwrap();
+    let out = Command::new(BIN)
+        .args(["analyze", "--include-removed"])
+        .arg(&page)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("title: "), "{text}");
+    assert!(
+        !text.contains("<p>") && !text.contains("</"),
+        "markup read as text: {text}"
+    );
+    assert!(text.contains("removed:"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,7 +13,7 @@ use vitext::proto::{self, OffsetUnit};
 /// Arguments of `vitext analyze`.
 #[derive(clap::Args)]
 pub struct AnalyzeArgs {
-    /// Files to analyse (.html/.htm as HTML, anything else as text; charset sniffed).
+    /// Files to analyse as a crawler's pages: HTML or text told by the content, charset sniffed.
     files: Vec<PathBuf>,
     /// Read {"id","text"} or {"id","html"} lines on stdin, write one JSON answer per line.
     #[arg(long)]
@@ -61,19 +61,11 @@ pub fn main(args: AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let mut out = BufWriter::new(out.lock());
     for path in &args.files {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let ct = if matches!(ext.as_str(), "html" | "htm") {
-            "text/html"
-        } else {
-            "text/plain"
-        };
+        // No content type: HTML or text is told by the content, the charset sniffed, as for
+        // a crawler's raw bytes (a saved page is often named .txt or has no extension).
         let content = Content::Raw {
             bytes: &bytes,
-            content_type: ct,
+            content_type: "",
         };
         match pipeline.analyze(content, &options, &Cancel::new()) {
             Ok(a) => print_readable(&mut out, &path.display().to_string(), &a)?,
@@ -106,6 +98,15 @@ fn print_readable(
             .map(|w| a.text[w.clone()].replace(' ', "_"))
             .collect();
         writeln!(out, "  {}", words.join(" "))?;
+    }
+    let removed: Vec<_> = a.blocks.iter().filter(|b| !b.kept).collect();
+    if !removed.is_empty() {
+        writeln!(out, "removed:")?;
+        for b in removed {
+            let text: String = b.text.chars().take(100).collect();
+            let more = if text.len() < b.text.len() { "..." } else { "" };
+            writeln!(out, "  {:11} {:32} {text}{more}", b.kind.as_str(), b.reason)?;
+        }
     }
     if !a.entities.is_empty() {
         writeln!(out, "entities:")?;
