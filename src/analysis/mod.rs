@@ -6,6 +6,7 @@ pub mod entities;
 pub mod error;
 pub mod extract;
 pub mod features;
+pub mod fingerprint;
 pub mod lexicon;
 pub mod normalize;
 pub mod pipeline;

@@ -138,6 +138,8 @@ pub struct Analysis {
     pub blocks: Vec<Block>,
     /// Whether extraction ran.
     pub extracted: bool,
+    /// The near-duplicate fingerprint of `text` (see `fingerprint`).
+    pub fingerprint: u64,
     /// Time spent per stage, for the service's metrics.
     pub timings: Vec<(StageName, Duration)>,
 }
@@ -302,6 +304,7 @@ impl Pipeline {
                 date_in_year(&mut out.entities, year);
             }
         }
+        out.fingerprint = super::fingerprint::fingerprint(&out.text);
         out.timings = timings;
         Ok(out)
     }

@@ -157,6 +157,7 @@ pub fn to_response(id: String, a: Analysis, unit: OffsetUnit) -> proto::AnalyzeR
         metadata,
         blocks,
         error: None,
+        fingerprint: a.fingerprint,
     }
 }
 
