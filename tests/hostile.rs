@@ -192,8 +192,10 @@ async fn hostile_inputs_get_an_answer_or_a_clear_status_and_the_server_stays_ser
         .status;
     assert_eq!(status, 1, "SERVING after the hostile corpus");
 
-    // A message over the size limit cannot be decoded, so it has no id to answer: the stream
-    // ends with OUT_OF_RANGE, after the answers to the articles before it.
+    // A message over the transport's limit (four times the document limit, 16 MiB here)
+    // cannot be decoded, so it has no id to answer: the stream ends with OUT_OF_RANGE, after
+    // the answers to the articles before it. (An article between the two limits gets its own
+    // OUT_OF_RANGE answer: tests/service.rs.)
     let before: Vec<_> = (0..3)
         .map(|i| AnalyzeStreamRequest {
             request: Some(AnalyzeRequest {
@@ -204,7 +206,7 @@ async fn hostile_inputs_get_an_answer_or_a_clear_status_and_the_server_stays_ser
         .collect();
     let huge = AnalyzeStreamRequest {
         request: Some(AnalyzeRequest {
-            document: Some(text_doc("huge", &"a".repeat(6 << 20))),
+            document: Some(text_doc("huge", &"a".repeat(17 << 20))),
             ..Default::default()
         }),
     };

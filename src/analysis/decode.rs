@@ -105,9 +105,10 @@ impl Utf8Share {
         Self { multibyte, invalid }
     }
 
-    /// Declared UTF-8: kept unless invalid bytes outnumber the valid multi-byte characters.
+    /// Declared UTF-8: kept while the invalid bytes are a few against the valid multi-byte
+    /// characters (at most a quarter of them).
     fn declared_ok(self) -> bool {
-        self.invalid <= self.multibyte
+        self.invalid * 4 <= self.multibyte
     }
 
     /// Undeclared: UTF-8 when valid, or when invalid bytes are under a tenth of the valid

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod features;
 pub mod fingerprint;
+pub mod language;
 pub mod lexicon;
 pub mod normalize;
 pub mod pipeline;

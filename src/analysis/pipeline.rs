@@ -140,6 +140,9 @@ pub struct Analysis {
     pub extracted: bool,
     /// The near-duplicate fingerprint of `text` (see `fingerprint`).
     pub fingerprint: u64,
+    /// What the caller should know about how the text was analysed (a language the models do
+    /// not cover).
+    pub notes: Vec<String>,
     /// Time spent per stage, for the service's metrics.
     pub timings: Vec<(StageName, Duration)>,
 }
@@ -298,7 +301,24 @@ impl Pipeline {
             out.text = text.into_owned();
         }
         cancel.check()?;
-        if opts.stages.segment || opts.stages.entities {
+        let language = super::language::identify(&out.text);
+        out.metadata.language = match language {
+            Some(l) if l.reliable => Some(l.code.to_string()),
+            _ => out
+                .metadata
+                .declared_language
+                .clone()
+                .or(language.map(|l| l.code.to_string())),
+        };
+        let vietnamese = language.is_none_or(|l| l.runs_vietnamese_models());
+        if (opts.stages.segment || opts.stages.entities) && !vietnamese {
+            // The models are Vietnamese: other text gets sentences and one word per token.
+            let code = language.map_or("?", |l| l.code);
+            out.notes.push(format!(
+                "the text is in language {code:?}, not Vietnamese: sentences and Unicode words only, no entities"
+            ));
+            self.segment_only_tokens(&mut out, cancel, &mut timings)?;
+        } else if opts.stages.segment || opts.stages.entities {
             self.segment_and_tag(&mut out, opts.stages.entities, cancel, &mut timings)?;
             if let Some(year) = out.metadata.published.as_deref().and_then(year_of) {
                 date_in_year(&mut out.entities, year);
@@ -307,6 +327,31 @@ impl Pipeline {
         out.fingerprint = super::fingerprint::fingerprint(&out.text);
         out.timings = timings;
         Ok(out)
+    }
+
+    /// Sentences with one word per token, for text the Vietnamese models do not cover.
+    fn segment_only_tokens(
+        &self,
+        out: &mut Analysis,
+        cancel: &Cancel,
+        timings: &mut Vec<(StageName, Duration)>,
+    ) -> Result<(), AnalysisError> {
+        let t = Instant::now();
+        let text = out.text.as_str();
+        let tokens = tokenize::tokenize(text);
+        cancel.check()?;
+        out.sentences = sentence::split(text, &tokens)
+            .into_iter()
+            .map(|r| {
+                let toks = &tokens[r];
+                SentenceSpan {
+                    range: toks[0].start..toks[toks.len() - 1].end,
+                    words: toks.iter().map(|t| t.start..t.end).collect(),
+                }
+            })
+            .collect();
+        timings.push((StageName::Segment, t.elapsed()));
+        Ok(())
     }
 
     fn segment_and_tag(
@@ -500,6 +545,33 @@ fn snap_to_words(mut entities: Vec<Entity>, words: &[Range<usize>]) -> Vec<Entit
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_vietnamese_text_gets_the_vietnamese_models() {
+        let p = Pipeline::default();
+        let en = "Similarly, President Joe Biden said on Tuesday in Washington that the new rules \
+                  would take effect next year, after a consultation that drew thousands of comments.";
+        let a = p
+            .analyze(Content::Text(en), &Options::default(), &Cancel::new())
+            .unwrap();
+        assert_eq!(a.metadata.language.as_deref(), Some("en"));
+        assert!(a.entities.is_empty(), "{:?}", a.entities);
+        assert!(a.notes[0].contains("not Vietnamese"), "{:?}", a.notes);
+        // One word per token: no Vietnamese compounds in English.
+        let words = &a.sentences[0].words;
+        assert!(words.iter().all(|w| !en[w.clone()].contains(' ')));
+        let vi = "Bộ trưởng Quốc phòng Mỹ Lloyd Austin đã đến Hà Nội vào sáng nay để hội đàm với \
+                  người đồng cấp Việt Nam về hợp tác quốc phòng giữa hai nước.";
+        let a = p
+            .analyze(Content::Text(vi), &Options::default(), &Cancel::new())
+            .unwrap();
+        assert_eq!(a.metadata.language.as_deref(), Some("vi"));
+        assert!(a.notes.is_empty());
+        assert!(a
+            .entities
+            .iter()
+            .any(|e| &vi[e.start..e.end] == "Lloyd Austin"));
+    }
 
     #[test]
     fn the_embedded_models_load() {

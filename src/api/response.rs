@@ -139,12 +139,14 @@ pub fn to_response(id: String, a: Analysis, unit: OffsetUnit) -> proto::AnalyzeR
     let mut map = OffsetMap::new(&a.text, unit);
     let blocks = a.blocks.iter().map(|b| block(b, &mut map)).collect();
     let m = a.metadata;
-    let metadata = a.extracted.then(|| proto::Metadata {
+    // Every answer has metadata: the language at least, extraction adds the page's fields.
+    let metadata = Some(proto::Metadata {
         author: m.author.unwrap_or_default(),
         published: m.published.unwrap_or_default(),
         source_credits: m.source_credits,
         canonical_url: m.canonical_url.unwrap_or_default(),
         language: m.language.unwrap_or_default(),
+        declared_language: m.declared_language.unwrap_or_default(),
         description: m.description.unwrap_or_default(),
         site_name: m.site_name.unwrap_or_default(),
     });
@@ -158,6 +160,7 @@ pub fn to_response(id: String, a: Analysis, unit: OffsetUnit) -> proto::AnalyzeR
         blocks,
         error: None,
         fingerprint: a.fingerprint,
+        notes: a.notes,
     }
 }
 

@@ -89,8 +89,11 @@ pub struct Metadata {
     pub source_credits: Vec<String>,
     /// The page's canonical URL.
     pub canonical_url: Option<String>,
-    /// The page's declared language ("vi").
+    /// The language of the main text as identified ("vi", "en"), or the page's declaration
+    /// when the text is too short to tell (set by the pipeline).
     pub language: Option<String>,
+    /// The language the page declares (`<html lang>`).
+    pub declared_language: Option<String>,
     /// The page's description (meta or OpenGraph).
     pub description: Option<String>,
     /// The site's name.

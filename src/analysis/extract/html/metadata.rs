@@ -97,7 +97,8 @@ pub(super) fn read_metadata(doc: &Html) -> Metadata {
         source_credits: Vec::new(),
         canonical_url: attr_of(doc, "link[rel='canonical']", "href")
             .or_else(|| meta_content(doc, "meta[property='og:url']")),
-        language,
+        language: None,
+        declared_language: language,
         description: meta_content(doc, "meta[name='description']")
             .or_else(|| meta_content(doc, "meta[property='og:description']")),
         site_name: meta_content(doc, "meta[property='og:site_name']"),

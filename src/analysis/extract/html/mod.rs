@@ -42,9 +42,7 @@ fn ends_sentence(text: &str) -> bool {
 /// blocks removed with their reasons.
 pub fn extract(html: &str, include_removed: bool) -> Extracted {
     if nesting_depth_exceeds(html, MAX_DEPTH) {
-        let mut x = text_dump::extract(&strip_tags(html), include_removed);
-        x.metadata.language.get_or_insert_with(|| "vi".to_string());
-        return x;
+        return text_dump::extract(&strip_tags(html), include_removed);
     }
     let doc = parse(html);
     let mut meta = read_metadata(&doc);
@@ -52,7 +50,7 @@ pub fn extract(html: &str, include_removed: bool) -> Extracted {
     if meta.author.is_none() {
         meta.author = json_ld.author.clone();
     }
-    let order = dates::Order::for_language(meta.language.as_deref());
+    let order = dates::Order::for_language(meta.declared_language.as_deref());
     if meta.published.is_none() {
         meta.published = json_ld
             .published

@@ -28,7 +28,7 @@ fn article_container_wins_over_navigation() {
         Some("2024-11-06T14:14:00+07:00")
     );
     assert_eq!(x.metadata.author.as_deref(), Some("Minh Anh"));
-    assert_eq!(x.metadata.language.as_deref(), Some("vi"));
+    assert_eq!(x.metadata.declared_language.as_deref(), Some("vi"));
 }
 
 #[test]
