@@ -474,7 +474,28 @@ async fn health_reflection_and_metrics_answer() {
     })
     .await
     .expect("analyze");
+    // Refused by the transport before the handler (a message over the limit): still counted,
+    // with the code the client saw.
+    let mut small = server.client().await;
+    let err = small
+        .tag_entities(proto::TagEntitiesRequest {
+            document: Some(text_doc("over", &"x".repeat((32 << 20) + (128 << 10)))),
+            ..Default::default()
+        })
+        .await
+        .expect_err("over the message limit");
+    assert_eq!(err.code(), Code::OutOfRange);
     let body = http_get(common::metrics_addr(), "/metrics").await;
+    let count = |needle: &str| -> f64 {
+        body.lines()
+            .filter(|l| l.starts_with(needle))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    };
+    assert!(
+        count("vitext_requests_total{rpc=\"TagEntities\",code=\"OUT_OF_RANGE\"}") >= 1.0,
+        "{body}"
+    );
     for needle in [
         "vitext_requests_total{rpc=\"Analyze\",code=\"OK\"}",
         "vitext_request_duration_seconds_bucket{rpc=\"Analyze\"",

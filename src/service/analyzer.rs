@@ -66,8 +66,8 @@ impl AnalyzerService {
         }
         .instrument(span.clone())
         .await;
-        record(rpc, &result, started);
-        span.in_scope(|| log_outcome(&result));
+        // Counted by the metrics layer around the service (`metered`), as the client saw it.
+        span.in_scope(|| log_outcome(&result, started));
         result
     }
 }
@@ -81,10 +81,12 @@ fn record<T>(rpc: &'static str, result: &Result<T, Status>, started: Instant) {
     histogram!(names::REQUEST_DURATION, "rpc" => rpc).record(started.elapsed().as_secs_f64());
 }
 
-fn log_outcome<T>(result: &Result<T, Status>) {
+fn log_outcome<T>(result: &Result<T, Status>, started: Instant) {
+    let ms = started.elapsed().as_secs_f64() * 1e3;
     match result {
-        Ok(_) => debug!("analysed"),
+        Ok(_) => debug!(ms, "analysed"),
         Err(s) => debug!(
+            ms,
             code = code_of(s.code()).name(),
             message = s.message(),
             "refused"
@@ -95,7 +97,13 @@ fn log_outcome<T>(result: &Result<T, Status>) {
 /// The client's deadline from the grpc-timeout header, less a small margin so this server
 /// answers DEADLINE_EXCEEDED before tonic's own timer answers CANCELLED.
 fn deadline_of<T>(req: &Request<T>) -> Option<Duration> {
-    let v = req.metadata().get("grpc-timeout")?.to_str().ok()?;
+    let d = deadline_of_headers(req.metadata().as_ref())?;
+    Some(d.saturating_sub(d / 50 + Duration::from_millis(1)))
+}
+
+/// The client's deadline as the grpc-timeout header gives it.
+pub fn deadline_of_headers(headers: &http::HeaderMap) -> Option<Duration> {
+    let v = headers.get("grpc-timeout")?.to_str().ok()?;
     let (num, unit) = v.split_at(v.len().checked_sub(1)?);
     let n: u64 = num.parse().ok()?;
     let d = match unit {
@@ -107,7 +115,7 @@ fn deadline_of<T>(req: &Request<T>) -> Option<Duration> {
         "n" => Duration::from_nanos(n),
         _ => return None,
     };
-    Some(d.saturating_sub(d / 50 + Duration::from_millis(1)))
+    Some(d)
 }
 
 type AnswerStream = Pin<Box<dyn Stream<Item = Result<AnalyzeStreamResponse, Status>> + Send>>;

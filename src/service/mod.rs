@@ -2,6 +2,7 @@
 pub mod access;
 pub mod analyzer;
 pub mod convert;
+pub mod metered;
 pub mod scheduler;
 pub mod server;
 

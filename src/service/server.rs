@@ -15,6 +15,7 @@ use tracing::{info, warn};
 
 use super::access::{self, AccessError};
 use super::analyzer::AnalyzerService;
+use super::metered::Metered;
 use super::scheduler::Scheduler;
 use crate::analysis::Pipeline;
 use crate::proto::text_analyzer_server::TextAnalyzerServer;
@@ -304,7 +305,7 @@ pub async fn serve_with_health(
         .add_service(health_service.clone())
         .add_service(InterceptedService::new(reflection_v1, gate.clone()))
         .add_service(InterceptedService::new(reflection_v1alpha, gate.clone()))
-        .add_service(InterceptedService::new(service, gate));
+        .add_service(Metered::new(InterceptedService::new(service, gate)));
     // Plain health on its own port, for probes that cannot do TLS; it answers until the process
     // exits, so NOT_SERVING is visible there during the drain.
     let health_task = health_listener.map(|l| {
