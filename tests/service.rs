@@ -215,6 +215,38 @@ async fn a_stream_of_200_with_bad_articles_gets_200_answers() {
     server.stop().await;
 }
 
+/// With a byte budget smaller than the articles, each runs alone in turn: all are answered,
+/// none waits forever.
+#[tokio::test]
+async fn articles_over_the_byte_budget_run_one_at_a_time() {
+    let server = TestServer::start(&["--max-in-flight-bytes", "1000"]).await;
+    let calls: Vec<_> = (0..4)
+        .map(|i| {
+            let url = server.url();
+            tokio::spawn(async move {
+                let mut c = proto::text_analyzer_client::TextAnalyzerClient::connect(url)
+                    .await
+                    .expect("connect");
+                c.analyze(AnalyzeRequest {
+                    document: Some(text_doc(&format!("b{i}"), ARTICLE_DUMP)),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| r.into_inner().id)
+            })
+        })
+        .collect();
+    for (i, call) in calls.into_iter().enumerate() {
+        let id = tokio::time::timeout(Duration::from_secs(30), call)
+            .await
+            .expect("answered in time")
+            .expect("join")
+            .expect("analysed");
+        assert_eq!(id, format!("b{i}"));
+    }
+    server.stop().await;
+}
+
 /// A crawler's stream with one article over --max-document-bytes (8 MiB by default): that
 /// article gets its own OUT_OF_RANGE answer and the 40 others are analysed.
 #[tokio::test]

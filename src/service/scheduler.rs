@@ -20,6 +20,10 @@ pub struct Scheduler {
     permits: Arc<Semaphore>,
     /// Articles analysed or queued at once at most.
     pub max_in_flight: usize,
+    /// KiB of documents analysed at once: memory follows bytes, not articles (an 8 MiB
+    /// article takes about 18 times its size while it is analysed).
+    kib: Arc<Semaphore>,
+    kib_budget: u32,
 }
 
 /// Cancels the analysis when dropped before `disarm`: a dropped handler future means the client
@@ -48,12 +52,18 @@ impl Drop for InFlight {
 }
 
 impl Scheduler {
-    /// A pool of `threads` workers admitting `max_in_flight` articles at once.
+    /// A pool of `threads` workers admitting `max_in_flight` articles at once, of which
+    /// `max_in_flight_bytes` of documents are analysed at once (the rest wait their turn; an
+    /// article larger than that runs alone).
     pub fn new(
         pipeline: Arc<Pipeline>,
         threads: usize,
         max_in_flight: usize,
+        max_in_flight_bytes: usize,
     ) -> Result<Self, rayon::ThreadPoolBuildError> {
+        let kib_budget = u32::try_from(max_in_flight_bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, Semaphore::MAX_PERMITS as u32);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("vitext-worker-{i}"))
@@ -63,6 +73,8 @@ impl Scheduler {
             pool,
             permits: Arc::new(Semaphore::new(max_in_flight)),
             max_in_flight,
+            kib: Arc::new(Semaphore::new(kib_budget as usize)),
+            kib_budget,
         })
     }
 
@@ -101,6 +113,16 @@ impl Scheduler {
     ) -> Result<AnalyzeResponse, Status> {
         let in_flight = InFlight::new();
         let mut guard = CancelOnDrop(Some(cancel.clone()));
+        // Its share of the byte budget, waited for (a deadline or a gone client ends the wait).
+        let kib = u32::try_from(job.content.len().div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.kib_budget);
+        let bytes_permit = self
+            .kib
+            .clone()
+            .acquire_many_owned(kib)
+            .await
+            .map_err(|_| Status::unavailable("server is shutting down"))?;
         let (tx, rx) = oneshot::channel();
         let pipeline = self.pipeline.clone();
         self.pool.spawn(move || {
@@ -128,6 +150,7 @@ impl Scheduler {
             // The slot is free before the caller can see the answer: a client that sends its
             // next article on receipt must not find the server still full.
             drop(slot);
+            drop(bytes_permit);
             drop(in_flight);
             let _ = tx.send(reply);
         });

@@ -41,6 +41,12 @@ pub struct Config {
     /// goes on; a message over this one ends the stream (the transport cannot skip it).
     #[arg(long, env = "VITEXT_MAX_MESSAGE_BYTES", default_value_t = 0)]
     pub max_message_bytes: usize,
+    /// Bytes of documents analysed at once (0: --max-document-bytes). Memory follows bytes:
+    /// an article takes about 18 times its size while analysed, so the default keeps a
+    /// replica under its 256 MiB limit with six 7.5 MiB articles arriving at once (they wait
+    /// their turn; small articles are not held back by it).
+    #[arg(long, env = "VITEXT_MAX_IN_FLIGHT_BYTES", default_value_t = 0)]
+    pub max_in_flight_bytes: usize,
     /// Articles analysed or queued at once across all calls; beyond it unary calls get
     /// RESOURCE_EXHAUSTED (0: 16 per worker thread).
     #[arg(long, env = "VITEXT_MAX_IN_FLIGHT", default_value_t = 0)]
@@ -121,6 +127,15 @@ impl Config {
             16 * self.threads()
         }
     }
+    /// The byte budget: the flag, else one maximal document.
+    pub fn in_flight_bytes(&self) -> usize {
+        if self.max_in_flight_bytes > 0 {
+            self.max_in_flight_bytes
+        } else {
+            self.max_document_bytes
+        }
+    }
+
     /// The transport's message limit: the flag, else room for a document four times over
     /// the document limit, so that one oversized article in a stream is answered on its own
     /// instead of ending the stream.
@@ -249,6 +264,7 @@ pub async fn serve_with_health(
         Arc::new(pipeline),
         config.threads(),
         config.in_flight(),
+        config.in_flight_bytes(),
     )?);
     let analyzer = AnalyzerService::new(scheduler, config.max_document_bytes, config.stream_window);
     let max_msg = config.max_message_bytes();
