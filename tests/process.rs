@@ -429,3 +429,25 @@ fn analyze_files_tells_html_by_content_and_shows_what_it_removed() {
     assert!(text.contains("removed:"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--addr host:port` without a scheme works, as in the Python examples.
+#[tokio::test]
+async fn client_takes_an_address_without_a_scheme() {
+    let served = serve(&[]).await;
+    let addr = served.url.trim_start_matches("http://").to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        run_with_stdin(
+            &["client", "--addr", &addr],
+            "{\"id\":\"s\",\"text\":\"Ông Minh đến Huế.\"}\n",
+        )
+    })
+    .await
+    .expect("join");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (ids, errors) = ids_and_errors(&out.stdout);
+    assert_eq!((ids, errors), (vec!["s".to_string()], 0));
+}

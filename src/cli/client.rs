@@ -17,7 +17,7 @@ use vitext::api::parse_stages;
 /// Where the server is and how to reach it: TLS, client certificate, bearer token.
 #[derive(clap::Args, Clone)]
 pub struct ConnectArgs {
-    /// Server URL (https:// for TLS).
+    /// Server URL (https:// for TLS); "host:port" alone means http:// (https:// with --tls-ca).
     #[arg(
         long,
         env = "VITEXT_CLIENT_ADDR",
@@ -61,9 +61,18 @@ impl tonic::service::Interceptor for AddToken {
 impl ConnectArgs {
     /// A connected channel and the interceptor that adds the token.
     pub async fn connect(&self) -> Result<(Channel, AddToken), Box<dyn std::error::Error>> {
-        let mut endpoint = Endpoint::from_shared(self.addr.clone())?;
+        // "127.0.0.1:50051" as the Python clients take it: plain HTTP/2 unless TLS is asked.
+        let addr = if self.addr.contains("://") {
+            self.addr.clone()
+        } else if self.tls_ca.is_some() || self.tls_cert.is_some() {
+            format!("https://{}", self.addr)
+        } else {
+            format!("http://{}", self.addr)
+        };
+        let mut endpoint = Endpoint::from_shared(addr.clone())
+            .map_err(|e| format!("--addr {:?} is not a server URL: {e}", self.addr))?;
         let tls_wanted =
-            self.tls_ca.is_some() || self.tls_cert.is_some() || self.addr.starts_with("https://");
+            self.tls_ca.is_some() || self.tls_cert.is_some() || addr.starts_with("https://");
         if tls_wanted {
             let mut tls = ClientTlsConfig::new();
             if let Some(ca) = &self.tls_ca {

@@ -31,10 +31,10 @@ def load_all(path):
 
 # --- Prometheus rules: the Operator's copy matches the file promtool checks ------------------
 rules = load("prometheus/rules/vitext.yml")
-prom_rule = load("k8s/prometheusrule.yaml")
+prom_rule = load("k8s/monitoring/prometheusrule.yaml")
 check(prom_rule["kind"] == "PrometheusRule", "prometheusrule.yaml: kind")
 check(prom_rule["spec"]["groups"] == rules["groups"],
-      "k8s/prometheusrule.yaml groups differ from prometheus/rules/vitext.yml")
+      "k8s/monitoring/prometheusrule.yaml groups differ from prometheus/rules/vitext.yml")
 recorded = {r["record"] for g in rules["groups"] for r in g["rules"] if "record" in r}
 for g in rules["groups"]:
     for r in g["rules"]:
@@ -77,8 +77,9 @@ targets = sorted(t for sc in prom["scrape_configs"] if sc["job_name"] == "vitext
 check(targets == [f"{r}:9464" for r in replicas], f"prometheus targets {targets}")
 
 # --- Timings line up: drain < grace period; balancer retires connections before the server ---
-docs = {d["kind"]: d for f in sorted((DEPLOY / "k8s").glob("*.yaml")) if f.name != "kustomization.yaml"
-        for d in load_all(f"k8s/{f.name}")}
+docs = {d["kind"]: d for folder in ("k8s", "k8s/monitoring")
+        for f in sorted((DEPLOY / folder).glob("*.yaml")) if f.name != "kustomization.yaml"
+        for d in load_all(f"{folder}/{f.name}")}
 for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
              "PodMonitor", "PrometheusRule"):
     check(kind in docs, f"k8s: no {kind}")
@@ -104,10 +105,14 @@ check(docs["PodMonitor"]["spec"]["jobLabel"] == "app.kubernetes.io/name"
       ["app.kubernetes.io/name"] == "vitext", "PodMonitor must give job=\"vitext\" (the rules use it)")
 ports = {p["name"]: p["containerPort"] for p in container["ports"]}
 check(docs["PodMonitor"]["spec"]["podMetricsEndpoints"][0]["port"] in ports, "PodMonitor port")
-kustomization = load("k8s/kustomization.yaml")
-listed = set(kustomization["resources"])
-present = {f.name for f in (DEPLOY / "k8s").glob("*.yaml")} - {"kustomization.yaml"}
-check(listed == present, f"kustomization lists {sorted(listed)}, folder has {sorted(present)}")
+for folder, extra in (("k8s", set()), ("k8s/monitoring", {".."})):
+    listed = set(load(f"{folder}/kustomization.yaml")["resources"])
+    present = {f.name for f in (DEPLOY / folder).glob("*.yaml")} - {"kustomization.yaml"}
+    check(listed == present | extra, f"{folder}: kustomization lists {sorted(listed)}, folder has {sorted(present)}")
+# The base applies on any cluster: no Operator kinds in it.
+base_kinds = {d["kind"] for f in (DEPLOY / "k8s").glob("*.yaml") if f.name != "kustomization.yaml"
+              for d in load_all(f"k8s/{f.name}")}
+check(not base_kinds & {"PodMonitor", "PrometheusRule"}, "deploy/k8s must apply without the Operator")
 
 # --- Dockerfile: what it copies exists and is not excluded by .dockerignore -------------------
 dockerfile = (DEPLOY / "Dockerfile").read_text()
