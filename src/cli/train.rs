@@ -103,6 +103,13 @@ pub struct SegmenterArgs {
     /// Hold out every Nth sentence of each training file as development data (0: none).
     #[arg(long, default_value_t = 20)]
     holdout_every: usize,
+    /// Instead, hold out one of this many contiguous blocks of each training file (0: off):
+    /// unseen documents, as a test set is.
+    #[arg(long, default_value_t = 0)]
+    holdout_blocks: usize,
+    /// Which block is held out (0-based; default the last).
+    #[arg(long)]
+    holdout_slice: Option<usize>,
     #[arg(long, default_value_t = TrainConfig::default().epochs)]
     epochs: usize,
     /// log2 of the number of weights (the model file is 2^bits x 2 bytes).
@@ -138,7 +145,11 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
     let mut devs: Vec<(String, Vec<WordSentence>)> = Vec::new();
     // Which training sentences came from which file.
     let mut spans: Vec<(PathBuf, std::ops::Range<usize>)> = Vec::new();
-    let hold_out = HoldOut::new(a.holdout_every, None)?;
+    let hold_out = if a.holdout_blocks > 0 {
+        HoldOut::block(a.holdout_blocks, a.holdout_slice)?
+    } else {
+        HoldOut::new(a.holdout_every, a.holdout_slice)?
+    };
     for spec in &a.train {
         let (path, repeat) = repeat_spec(spec);
         let path = &path;
@@ -158,7 +169,7 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
         spans.push((path.clone(), from..train.len()));
         if !held.is_empty() {
             devs.push((
-                format!("{} (every {}th, held out)", name(path), a.holdout_every),
+                format!("{} ({}, held out)", name(path), hold_out.describe()),
                 held,
             ));
         }
@@ -299,7 +310,6 @@ fn learn_word_classes(
 fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let hold_out = HoldOut::new(a.holdout_every, a.holdout_slice)?;
-    let held = |i: usize| hold_out.holds(i);
     let mut train: Vec<NerDoc> = Vec::new();
     let mut devs: Vec<(String, Vec<NerDoc>)> = Vec::new();
     if let Some(dir) = &a.write_holdout {
@@ -312,7 +322,7 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
         let (mut kept, mut dev, mut dev_text) = (Vec::new(), Vec::new(), String::new());
         for (i, block) in blocks.iter().enumerate() {
             let docs = entities::parse_conll(block);
-            if held(i) {
+            if hold_out.holds(i, blocks.len()) {
                 dev.extend(docs);
                 dev_text.push_str(block.trim_matches('\n'));
                 dev_text.push_str("\n\n");
@@ -344,6 +354,7 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
         let files = files_under(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let (mut kept, mut dev) = (Vec::new(), Vec::new());
         for (i, f) in files.iter().enumerate() {
+            let held = |i: usize| hold_out.holds(i, files.len());
             let raw = std::fs::read(f)?;
             let raw = String::from_utf8_lossy(&raw);
             let rel = f.strip_prefix(&dir).unwrap_or(f);

@@ -2,11 +2,14 @@
 //! CoNLL sentence blocks, and the one rule for which items are held out.
 use std::path::{Path, PathBuf};
 
-/// Every `every`th item (0: none), the one at `slice` of each `every`, is held out.
+/// Which items are held out: every `every`th one (the one at `slice` of each `every`), or with
+/// `blocks` > 0 the `slice`th of `blocks` contiguous blocks (unseen documents look like a
+/// contiguous block of a corpus in document order, not like every Nth sentence of it).
 #[derive(Debug, Clone, Copy)]
 pub struct HoldOut {
     every: usize,
     slice: usize,
+    blocks: usize,
 }
 
 impl HoldOut {
@@ -19,12 +22,42 @@ impl HoldOut {
                 "the held-out slice {slice} must be below --holdout-every {every}"
             ));
         }
-        Ok(Self { every, slice })
+        Ok(Self {
+            every,
+            slice,
+            blocks: 0,
+        })
+    }
+
+    /// The `slice`th (default the last) of `blocks` contiguous blocks held out.
+    pub fn block(blocks: usize, slice: Option<usize>) -> Result<Self, String> {
+        let slice = slice.unwrap_or(blocks.saturating_sub(1));
+        if blocks > 0 && slice >= blocks {
+            return Err(format!("the held-out block {slice} must be below {blocks}"));
+        }
+        Ok(Self {
+            every: 0,
+            slice,
+            blocks,
+        })
     }
 
     /// Nothing held out.
     pub fn none() -> Self {
-        Self { every: 0, slice: 0 }
+        Self {
+            every: 0,
+            slice: 0,
+            blocks: 0,
+        }
+    }
+
+    /// How it holds out, for reports ("every 10th", "block 9 of 10").
+    pub fn describe(&self) -> String {
+        if self.blocks > 0 {
+            format!("contiguous block {} of {}", self.slice, self.blocks)
+        } else {
+            format!("every {}th", self.every)
+        }
     }
 
     /// How often an item is held out (0: never).
@@ -32,16 +65,21 @@ impl HoldOut {
         self.every
     }
 
-    /// Whether item `i` is held out.
-    pub fn holds(&self, i: usize) -> bool {
-        self.every > 0 && i % self.every == self.slice
+    /// Whether item `i` of `n` is held out.
+    pub fn holds(&self, i: usize, n: usize) -> bool {
+        if self.blocks > 0 {
+            (self.slice * n / self.blocks..(self.slice + 1) * n / self.blocks).contains(&i)
+        } else {
+            self.every > 0 && i % self.every == self.slice
+        }
     }
 
     /// (kept, held) of `items` in order.
-    pub fn split<T>(&self, items: impl IntoIterator<Item = T>) -> (Vec<T>, Vec<T>) {
+    pub fn split<T>(&self, items: Vec<T>) -> (Vec<T>, Vec<T>) {
+        let n = items.len();
         let (mut kept, mut held) = (Vec::new(), Vec::new());
         for (i, x) in items.into_iter().enumerate() {
-            if self.holds(i) {
+            if self.holds(i, n) {
                 held.push(x);
             } else {
                 kept.push(x);
@@ -99,11 +137,14 @@ mod tests {
     #[test]
     fn one_hold_out_rule() {
         let h = HoldOut::new(10, None).unwrap();
-        assert!(h.holds(9) && h.holds(19) && !h.holds(0));
-        let (kept, held) = HoldOut::new(3, Some(0)).unwrap().split(0..7);
+        assert!(h.holds(9, 100) && h.holds(19, 100) && !h.holds(0, 100));
+        let (kept, held) = HoldOut::new(3, Some(0)).unwrap().split((0..7).collect());
         assert_eq!((kept, held), (vec![1, 2, 4, 5], vec![0, 3, 6]));
         assert!(HoldOut::new(3, Some(3)).is_err());
-        assert_eq!(HoldOut::none().split(0..3).1, Vec::<i32>::new());
+        assert_eq!(HoldOut::none().split((0..3).collect()).1, Vec::<i32>::new());
+        let (kept, held) = HoldOut::block(4, Some(1)).unwrap().split((0..8).collect());
+        assert_eq!((kept, held), (vec![0, 1, 4, 5, 6, 7], vec![2, 3]));
+        assert!(HoldOut::block(4, Some(4)).is_err());
         assert_eq!(repeat_spec("a/b*2"), (PathBuf::from("a/b"), 2));
         assert_eq!(repeat_spec("a*b"), (PathBuf::from("a*b"), 1));
         assert_eq!(conll_blocks("a O\n\n\nb O\n").len(), 2);
