@@ -67,10 +67,11 @@ impl HoldOut {
 
     /// Whether item `i` of `n` is held out.
     pub fn holds(&self, i: usize, n: usize) -> bool {
-        if self.blocks > 0 {
-            (self.slice * n / self.blocks..(self.slice + 1) * n / self.blocks).contains(&i)
-        } else {
-            self.every > 0 && i % self.every == self.slice
+        let start = (self.slice * n).checked_div(self.blocks);
+        let end = ((self.slice + 1) * n).checked_div(self.blocks);
+        match (start, end) {
+            (Some(start), Some(end)) => (start..end).contains(&i),
+            _ => self.every > 0 && i % self.every == self.slice,
         }
     }
 
