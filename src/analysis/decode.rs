@@ -60,10 +60,15 @@ pub fn decode(raw: &[u8], content_type: &str) -> Result<Decoded, AnalysisError> 
 }
 
 fn pick_encoding(raw: &[u8], declared: Option<&'static Encoding>, mime: &str) -> &'static Encoding {
+    let utf8 = Utf8Share::of(raw);
+    // Declared UTF-8 that is valid UTF-8 is UTF-8, NUL bytes or not (cargo fuzz found
+    // "\0ff h" declared UTF-8 read as UTF-16 by the pattern below).
+    if declared == Some(UTF_8) && utf8.invalid == 0 {
+        return UTF_8;
+    }
     if let Some(utf16) = utf16_without_bom(raw) {
         return utf16;
     }
-    let utf8 = Utf8Share::of(raw);
     // A declaration of UTF-8 stands unless the bytes contradict it: a page with a stray byte
     // or two is still UTF-8 (decoded with U+FFFD), one in another charset is mostly invalid.
     match declared {
@@ -297,6 +302,12 @@ mod tests {
             );
             assert_eq!(d.text.matches('\u{fffd}').count(), 2, "{ct:?}");
         }
+    }
+
+    #[test]
+    fn declared_utf8_that_is_valid_stays_utf8_whatever_its_nul_bytes() {
+        let d = decode(b"\0ff h", "text/plain; charset=utf-8");
+        assert!(!matches!(d, Ok(ref d) if d.encoding != "UTF-8"), "{d:?}");
     }
 
     #[test]

@@ -166,3 +166,56 @@ mod tests {
         assert_eq!(&e.text[e.entities[0].0.clone()], "Hội sinh viên Việt Nam");
     }
 }
+
+/// Groups of sentences that share a name: each sentence's group id (the smallest index in its
+/// group). Names found in more than `max_spread` sentences ("Việt Nam") link nothing, or one
+/// group would hold the corpus; the rest tie every sentence naming them together, so a dev
+/// split of whole groups has mostly unseen names, as a test set of other documents does.
+pub fn name_groups(docs: &[NerDoc], max_spread: usize) -> Vec<usize> {
+    use std::collections::HashMap;
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        for (r, _) in &d.entities {
+            let name = crate::analysis::normalize::lowercase(&d.text[r.clone()]);
+            let list = by_name.entry(name).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    let mut parent: Vec<usize> = (0..docs.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    // Sorted names: the grouping does not depend on the map's order.
+    let mut names: Vec<&Vec<usize>> = by_name.values().filter(|l| l.len() <= max_spread).collect();
+    names.sort();
+    for list in names {
+        for w in list.windows(2) {
+            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    (0..docs.len()).map(|i| root(&mut parent, i)).collect()
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    #[test]
+    fn sentences_sharing_a_rare_name_are_one_group() {
+        let docs = parse_conll(
+            "Ông O\nAusterlitz B-PER\n\nBà O\nLan B-PER\n\nAusterlitz B-PER\nvà O\nNam B-LOC\n\nNam B-LOC\n\nNam B-LOC\n",
+        );
+        assert_eq!(name_groups(&docs, 10), [0, 1, 0, 0, 0]);
+        // "Nam" is in three sentences: with a spread of 2 it links nothing.
+        assert_eq!(name_groups(&docs, 2), [0, 1, 0, 3, 4]);
+    }
+}
