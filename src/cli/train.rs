@@ -364,7 +364,15 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
         }
         if !dev.is_empty() {
             devs.push((
-                format!("{} (every {}th sentence)", name(&path), a.holdout_every),
+                if a.holdout_name_groups > 0 {
+                    format!(
+                        "{} (groups sharing a name, every {}th)",
+                        name(&path),
+                        a.holdout_every
+                    )
+                } else {
+                    format!("{} (every {}th sentence)", name(&path), a.holdout_every)
+                },
                 dev,
             ));
         }
