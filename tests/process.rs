@@ -168,21 +168,7 @@ fn jsonl_input(n: usize) -> (String, Vec<String>) {
 }
 
 fn run_with_stdin(args: &[&str], input: &str) -> std::process::Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_string();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let out = child.wait_with_output().expect("output");
-    let _ = writer.join();
-    out
+    run_with_bytes(args, input.as_bytes().to_vec())
 }
 
 fn ids_and_errors(stdout: &[u8]) -> (Vec<String>, usize) {
