@@ -175,6 +175,7 @@ fn many_tiny_paragraphs() {
     // One line repeated is a page of boilerplate (repeated lines are menus and counters):
     // nothing is kept, and the answer says so with no text rather than failing.
     assert!(x.extracted && x.text.is_empty() && x.sentences.is_empty());
+    assert_eq!(x.notes, ["extraction found no article text on the page"]);
 }
 
 #[test]

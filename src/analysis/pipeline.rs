@@ -301,6 +301,11 @@ impl Pipeline {
             out.text = text.into_owned();
         }
         cancel.check()?;
+        if out.extracted && out.text.trim().is_empty() {
+            // Not an error (the page was read), but a crawler wants to know it got nothing.
+            out.notes
+                .push("extraction found no article text on the page".to_string());
+        }
         let language = super::language::identify(&out.text);
         out.metadata.language = match language {
             Some(l) if l.reliable => Some(l.code.to_string()),
