@@ -9,6 +9,8 @@ use super::entities::crf::{NerModel, EMBEDDED_ENTITIES, NAMED};
 use super::entities::tagger::LearnedTagger;
 use super::entities::{Entity, EntityTagger, Label, SentenceView};
 use super::error::AnalysisError;
+use super::extract::classifier::model::EMBEDDED_BLOCKS;
+use super::extract::classifier::BlockModel;
 use super::extract::{self, Block, Metadata};
 use super::lexicon::Lexicons;
 use super::segment::perceptron::{Model, PerceptronSegmenter, EMBEDDED_SEGMENTER};
@@ -151,6 +153,8 @@ pub struct Analysis {
 pub struct Pipeline {
     segmenter: Box<dyn WordSegmenter>,
     tagger: Box<dyn EntityTagger>,
+    /// Which blocks of a page are its article (extraction).
+    blocks: BlockModel,
 }
 
 impl Default for Pipeline {
@@ -161,14 +165,24 @@ impl Default for Pipeline {
 }
 
 impl Pipeline {
-    /// A pipeline over any segmenter and tagger.
+    /// A pipeline over any segmenter and tagger, with the embedded block model.
     pub fn new(segmenter: Box<dyn WordSegmenter>, tagger: Box<dyn EntityTagger>) -> Self {
-        Self { segmenter, tagger }
+        Self {
+            segmenter,
+            tagger,
+            blocks: BlockModel::embedded().expect("the embedded block model loads (tested)"),
+        }
+    }
+
+    /// The same pipeline extracting pages with `blocks`.
+    pub fn with_block_model(mut self, blocks: BlockModel) -> Self {
+        self.blocks = blocks;
+        self
     }
 
     /// The embedded models over the embedded lexicons.
     pub fn embedded() -> Result<Self, ModelLoadError> {
-        Self::with_lexicons(Lexicons::get(), None, None)
+        Self::with_lexicons(Lexicons::get(), None, None, None)
     }
 
     /// The learned models over `lexicons`: the given model file bytes, or the embedded ones.
@@ -177,6 +191,7 @@ impl Pipeline {
         lexicons: &'static Lexicons,
         segmenter: Option<(&std::path::Path, Vec<u8>)>,
         entities: Option<(&std::path::Path, Vec<u8>)>,
+        blocks: Option<(&std::path::Path, Vec<u8>)>,
     ) -> Result<Self, ModelLoadError> {
         let path_of = |f: &Option<(&std::path::Path, Vec<u8>)>, embedded: &str| {
             f.as_ref()
@@ -196,10 +211,17 @@ impl Pipeline {
             path: ent_path,
             source,
         })?;
-        Ok(Self::new(
-            Box::new(PerceptronSegmenter::new(seg, lexicons)),
-            Box::new(LearnedTagger::new(ner, lexicons)),
-        ))
+        let blk_path = path_of(&blocks, "embedded extract.bin");
+        let blk_bytes = blocks.as_ref().map_or(EMBEDDED_BLOCKS, |(_, b)| b);
+        let blk = BlockModel::from_bytes(blk_bytes).map_err(|source| ModelLoadError::Blocks {
+            path: blk_path,
+            source,
+        })?;
+        Ok(Self {
+            segmenter: Box::new(PerceptronSegmenter::new(seg, lexicons)),
+            tagger: Box::new(LearnedTagger::new(ner, lexicons)),
+            blocks: blk,
+        })
     }
 
     /// Models from `dir`, laid out like models/ (segmenter.bin, entities.bin, lexicon/...);
@@ -216,7 +238,13 @@ impl Pipeline {
         let (seg_path, ent_path) = (dir.join("segmenter.bin"), dir.join("entities.bin"));
         let segmenter = read_if_there(&seg_path)?;
         let entities = read_if_there(&ent_path)?;
-        for (name, f) in [("segmenter.bin", &segmenter), ("entities.bin", &entities)] {
+        let blk_path = dir.join("extract.bin");
+        let blocks = read_if_there(&blk_path)?;
+        for (name, f) in [
+            ("segmenter.bin", &segmenter),
+            ("entities.bin", &entities),
+            ("extract.bin", &blocks),
+        ] {
             if f.is_some() {
                 read.push(name.to_string());
             }
@@ -225,6 +253,7 @@ impl Pipeline {
             lexicons,
             segmenter.map(|b| (seg_path.as_path(), b)),
             entities.map(|b| (ent_path.as_path(), b)),
+            blocks.map(|b| (blk_path.as_path(), b)),
         )?;
         Ok((pipeline, read))
     }
@@ -283,8 +312,10 @@ impl Pipeline {
         if do_extract {
             let t = Instant::now();
             let x = match format {
-                Format::Html => extract::html::extract(&text, opts.include_removed),
-                Format::Text => extract::text_dump::extract(&text, opts.include_removed),
+                Format::Html => extract::html::extract(&text, opts.include_removed, &self.blocks),
+                Format::Text => {
+                    extract::text_dump::extract(&text, opts.include_removed, &self.blocks)
+                }
             };
             timings.push((StageName::Extract, t.elapsed()));
             out.title = x.title;
@@ -482,6 +513,14 @@ pub enum ModelLoadError {
         path: String,
         /// Why they do not load.
         source: super::entities::crf::NerModelError,
+    },
+    /// The block model's file is not a block model.
+    #[error("{path}: {source}")]
+    Blocks {
+        /// Where the bytes came from.
+        path: String,
+        /// Why they do not load.
+        source: super::extract::classifier::ModelError,
     },
 }
 

@@ -19,6 +19,37 @@ pub enum TrainCommand {
     Segmenter(SegmenterArgs),
     /// The entity tagger: stacked linear-chain CRF layers over syllables with BIOES tags.
     Entities(EntitiesArgs),
+    /// The block model of extraction: which blocks of a page (HTML or dump) are the article,
+    /// which dump line is the headline.
+    Extract(ExtractArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ExtractArgs {
+    /// Folders of NAME.html / NAME.html.gz / NAME.txt pages beside NAME.gold.txt (and
+    /// NAME.meta.json); HTML pages also train the dump layers through their visible text.
+    #[arg(long)]
+    pages: Vec<PathBuf>,
+    /// Of the --pages folders, those whose gold starts with the headline line.
+    #[arg(long)]
+    titled: Vec<PathBuf>,
+    /// VietNews JSON Lines (.xz read through `xz -dc`): articles put into the boilerplate of
+    /// the Vietnamese dumps among --titled (synthetic pages with exact gold).
+    #[arg(long)]
+    vietnews: Option<PathBuf>,
+    /// How many synthetic dumps to make.
+    #[arg(long, default_value_t = 3000)]
+    synthetic: usize,
+    /// Leave out every page of these sites (hosts, or a Vietnamese set's name prefix such as
+    /// "dantri"), templates included, to score the model on them.
+    #[arg(long)]
+    exclude_site: Vec<String>,
+    #[arg(long, default_value_t = vitext::train::extract::TrainConfig::default().bits)]
+    bits: u8,
+    #[arg(long, default_value_t = vitext::train::extract::TrainConfig::default().epochs)]
+    epochs: usize,
+    #[arg(long, default_value = "models/extract.bin")]
+    out: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -133,7 +164,62 @@ pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
     match cmd {
         TrainCommand::Segmenter(a) => train_segmenter(a),
         TrainCommand::Entities(a) => train_entities(a),
+        TrainCommand::Extract(a) => train_extract(a),
     }
+}
+
+fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use vitext::train::extract as tx;
+    let t0 = Instant::now();
+    let excluded = |site: &str| a.exclude_site.iter().any(|s| s == site);
+    let mut pages = Vec::new();
+    let mut templates = Vec::new();
+    for dir in &a.pages {
+        let titled = a.titled.contains(dir);
+        let gold = tx::read_gold_dir(dir, titled)?;
+        let (mut n, mut left_out) = (0, 0);
+        for g in gold {
+            if excluded(&g.site) {
+                left_out += 1;
+                continue;
+            }
+            n += 1;
+            let dump = tx::dump_of(&g);
+            pages.push(tx::label_dump(&g.site, &g.source, &dump, &g.gold, g.title.as_deref()));
+            if titled && g.dump.is_some() {
+                templates.push(tx::Template::new(&g.site, &dump, &g.gold, g.title.as_deref()));
+            }
+        }
+        eprintln!("{}: {n} pages ({left_out} left out)", dir.display());
+    }
+    if let Some(path) = &a.vietnews {
+        let articles = tx::read_vietnews(path, a.synthetic + 64)?;
+        eprintln!("{}: {} articles, {} templates", path.display(), articles.len(), templates.len());
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        if !templates.is_empty() && articles.len() > 8 {
+            for k in 0..a.synthetic.min(articles.len() - 8) {
+                let t = &templates[k % templates.len()];
+                let others: Vec<&tx::Article> = articles[k + 1..k + 8].iter().collect();
+                let (dump, gold) = t.transplant(&articles[k], &others, &mut rng);
+                let title = &articles[k].title;
+                pages.push(tx::label_dump(&t.site, "synthetic", &dump, &gold, Some(title)));
+            }
+        }
+    }
+    let titled = pages.iter().filter(|p| p.title_at.is_some()).count();
+    eprintln!("{} pages, {titled} with a known headline line", pages.len());
+    let cfg = tx::TrainConfig {
+        bits: a.bits,
+        epochs: a.epochs,
+        ..Default::default()
+    };
+    let model = tx::train(&pages, &cfg, &mut |m| eprintln!("{:>6.1}s {m}", t0.elapsed().as_secs_f64()));
+    if let Some(parent) = a.out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&a.out, model.to_bytes())?;
+    eprintln!("wrote {} in {:.1}s", a.out.display(), t0.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn name(p: &Path) -> String {

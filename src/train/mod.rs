@@ -4,6 +4,7 @@ pub mod clusters;
 pub mod corpus;
 pub mod data;
 pub mod entities;
+pub mod extract;
 pub mod ner_corpus;
 pub mod segmenter;
 

@@ -1,5 +1,6 @@
 //! Boilerplate removal: the article's title, main text and metadata from an HTML page or a
 //! plain-text page dump.
+pub mod classifier;
 pub mod dates;
 pub mod html;
 pub mod text_dump;

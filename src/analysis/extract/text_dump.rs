@@ -1,216 +1,98 @@
-//! Plain-text page dumps (what crawlers save): each line is classified as title, lead, body,
-//! caption, source credit, related link, navigation, widget, counter or spam, by ordered rules
-//! over cues that hold on Vietnamese news pages.
-use rustc_hash::{FxHashMap, FxHashSet};
+//! Plain-text page dumps (what crawlers save): the block model picks the headline line and the
+//! lines of the article's text; what it removes is named (caption, source credit, timestamp,
+//! counter, spam, boilerplate) for readers of the removed blocks.
+use rustc_hash::FxHashSet;
+
+use super::classifier::facts::ends_sentence;
+use super::classifier::{BlockFacts, BlockModel};
 
 use super::dates::vietnamese_timestamp;
-use super::{fold, is_spam, word_share, BlockKind, Builder, Extracted, Metadata};
+use super::{is_spam, word_share, BlockKind, Builder, Extracted, Metadata};
 
-/// Lines that open a block of related links or a widget: everything short after them is not
-/// article text.
-const RELATED_TRIGGERS: &[&str] = &[
-    "tin liên quan",
-    "đọc thêm",
-    "có thể bạn quan tâm",
-    "nên xem",
-    "tin khác",
-    "tin cùng chuyên mục",
-    "xem thêm",
-    "bài liên quan",
-    "tin mới",
-    "tin nổi bật",
-    "video đang hot",
-    "đọc nhiều",
-    "xem nhiều",
-    "tin đọc nhiều",
-    "bài viết liên quan",
-];
-
-const WIDGET_CUES: &[&str] = &[
-    "theo dõi",
-    "phiên bản di động",
-    "go top",
-    "thống kê truy cập",
-    "người trực tuyến",
-    "tổng lượt truy cập",
-    "bình chọn",
-    "đăng nhập",
-    "đăng ký",
-    "chia sẻ",
-    "bình luận",
-    "quảng cáo",
-    "liên hệ",
-    "bản quyền",
-    "copyright",
-    "©",
-    "hotline",
-    "kết quả xổ số",
-    "xổ số",
-    "trang chủ",
-];
-
-/// The article of a plain-text page dump: title, main text, metadata and (with `include_removed`) the lines removed with their reasons.
-pub fn extract(text: &str, include_removed: bool) -> Extracted {
-    let lines: Vec<&str> = text
+/// The lines of a dump (blank ones left out, as the dumper's spacing says nothing) with the
+/// classifier's facts of each.
+pub fn line_facts(text: &str) -> (Vec<&str>, Vec<BlockFacts>) {
+    let raw: Vec<&str> = text
         .lines()
-        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
+        .map(|l| l.trim_matches(|c: char| c == '\u{feff}' || c == '\r'))
+        .filter(|l| !l.trim().is_empty())
         .collect();
-    // Folded once per line: lowercasing Vietnamese goes through the Unicode tables.
-    let keys: Vec<String> = lines.iter().map(|l| fold(l)).collect();
-    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-    for (l, k) in lines.iter().zip(&keys) {
-        if !l.is_empty() {
-            *counts.entry(k.as_str()).or_default() += 1;
-        }
-    }
+    let facts = raw
+        .iter()
+        .map(|l| BlockFacts::of_text(l.trim_end().trim_start_matches('\t'), "line"))
+        .collect();
+    (raw.into_iter().map(str::trim).collect(), facts)
+}
+
+/// The article of a plain-text page dump: title, main text, metadata and (with
+/// `include_removed`) the lines removed with their reasons. The block model picks the
+/// headline and which lines are the article's text; rules here only name what was removed
+/// and read the metadata (timestamp, source credit).
+pub fn extract(text: &str, include_removed: bool, model: &BlockModel) -> Extracted {
+    let (lines, facts) = line_facts(text);
+    let title_at = model.title_line(&facts);
+    let title = title_at.map_or("", |i| lines[i]);
+    let title_key = title_at.map_or("", |i| facts[i].key.as_str());
+    let probs = model.content(&facts, title_key, title_at);
     let mut b = Builder::default();
     let mut meta = Metadata::default();
-    let mut title = String::new();
-    let mut seen: FxHashMap<String, ()> = FxHashMap::default();
-    let mut in_related = false;
-    let mut body_seen = false;
-    let mut ended = false;
-    let mut title_done = false;
-    let mut teaser_next = false;
-    // Word pairs of the kept paragraphs, to spot the story told again further down.
-    let mut told: FxHashSet<u64> = FxHashSet::default();
-    for (i, &line) in lines.iter().enumerate() {
-        if line.is_empty() {
-            continue;
-        }
-        let key = keys[i].clone();
-        let words = line.split_whitespace().count();
-        let ends_sentence =
-            line.ends_with(['.', '!', '?', '"', '”', ':', '…', ')']) && !line.ends_with(" |");
-        if ended {
-            b.drop(BlockKind::Boilerplate, line, "after the end of the article");
-            continue;
-        }
-        if !title_done {
-            title_done = true;
-            if words <= 40 && !ends_sentence && !is_caption(&key) {
-                title = line.to_string();
-                seen.insert(key, ());
-                b.keep(BlockKind::Title, line);
-                continue;
-            }
-        }
-        if seen.contains_key(&key) {
-            b.drop(BlockKind::Boilerplate, line, "repeats an earlier line");
-            continue;
-        }
-        if !title.is_empty() && !ends_sentence && same_words(&key, &fold(&title)) {
-            b.drop(BlockKind::Boilerplate, line, "repeats the title");
-            continue;
-        }
-        seen.insert(key.clone(), ());
-        if meta.published.is_none() && words <= 8 {
-            if let Some(ts) = vietnamese_timestamp(line) {
-                meta.published = Some(ts);
-                b.drop(BlockKind::Byline, line, "timestamp line");
-                continue;
-            }
-        }
-        if let Some(credit) = source_credit(line) {
-            meta.source_credits.push(credit);
-            b.drop(BlockKind::Source, line, "source credit");
-            if body_seen {
-                ended = true;
-            }
-            continue;
-        }
-        if RELATED_TRIGGERS.iter().any(|t| key.starts_with(t)) && words <= 8 {
-            in_related = true;
-            b.drop(BlockKind::Related, line, "related-links heading");
-            continue;
-        }
-        if is_spam(&key, words, ends_sentence) {
-            b.drop(BlockKind::Spam, line, "gambling or lottery advertising");
-            continue;
-        }
-        if WIDGET_CUES.iter().any(|t| key.contains(t)) && words <= 12 {
-            b.drop(BlockKind::Widget, line, "widget or navigation cue");
-            continue;
-        }
-        if line.ends_with('|') || line.starts_with('|') || line.matches(" | ").count() >= 2 {
-            b.drop(BlockKind::Related, line, "'|' row of links");
-            continue;
-        }
-        if is_caption(&key) {
-            b.drop(BlockKind::Caption, line, "photo caption");
-            continue;
-        }
-        if is_counter(line) {
-            b.drop(BlockKind::Counter, line, "counter or number-only line");
-            continue;
-        }
-        if counts.get(key.as_str()).copied().unwrap_or(0) > 1 {
-            // After the body, a repeated line is a related article's headline; its teaser follows.
-            teaser_next = body_seen;
-            b.drop(BlockKind::Boilerplate, line, "duplicated on the page");
-            continue;
-        }
-        if std::mem::take(&mut teaser_next) {
-            b.drop(BlockKind::Related, line, "teaser of a related article");
-            continue;
-        }
-        let long = words >= 12;
-        // In a related block only a paragraph ends it; headlines run long too.
-        if in_related && !(long && line.ends_with(['.', '"', '”', '…'])) {
-            b.drop(
-                BlockKind::Related,
-                line,
-                "short line in a related-links block",
-            );
-            continue;
-        }
-        in_related = false;
-        // A short headline-like line with no final punctuation after the body started, followed
-        // by a paragraph, is a teaser for another article.
-        let headline_like = words <= 25
-            && !line.ends_with('.')
-            && line.chars().next().is_some_and(char::is_uppercase)
-            && !line.contains(['“', '”', '"']);
-        if body_seen && headline_like && retold_after(&lines, i, &told) {
-            ended = true;
-            b.drop(
-                BlockKind::Related,
-                line,
-                "headline of a second article retelling the story",
-            );
-            continue;
-        }
-        if body_seen && words <= 25 && next_is_timestamp(&lines, i) {
-            b.drop(BlockKind::Related, line, "headline of a dated list item");
-            continue;
-        }
-        // A headline with a teaser paragraph after which the page ends or turns to more
-        // headlines is another article's; one followed by the article going on is a subheading.
-        if body_seen
-            && !ends_sentence
-            && words <= 20
-            && next_is_teaser(&lines, i)
-            && teaser_ends_page(&lines, i)
-        {
-            in_related = true;
-            teaser_next = true;
-            b.drop(BlockKind::Related, line, "headline of another article");
-            continue;
-        }
-        if !long && !ends_sentence && words <= 6 {
-            b.drop(BlockKind::Nav, line, "short line without punctuation");
-            continue;
-        }
-        let kind = if body_seen {
-            BlockKind::Body
-        } else {
-            BlockKind::Lead
-        };
-        body_seen = true;
-        told.extend(word_pairs(&key));
-        b.keep(kind, line);
+    if !title.is_empty() {
+        b.keep(BlockKind::Title, title);
     }
-    b.finish(title, meta, include_removed)
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    seen.insert(title_key);
+    let mut body_seen = false;
+    for (i, (&line, f)) in lines.iter().zip(&facts).enumerate() {
+        if Some(i) == title_at {
+            continue;
+        }
+        let key = f.key.as_str();
+        let short = f.words <= 8;
+        if short && meta.published.is_none() {
+            meta.published = vietnamese_timestamp(line);
+        }
+        let credit = source_credit(line);
+        if let Some(c) = &credit {
+            meta.source_credits.push(c.clone());
+        }
+        if !seen.insert(key) {
+            b.drop(BlockKind::Boilerplate, line, "repeats an earlier line");
+        } else if !title.is_empty() && !ends_sentence(key) && same_words(key, title_key) {
+            b.drop(BlockKind::Boilerplate, line, "repeats the title");
+        } else if probs[i] >= CONTENT_MIN_PROBABILITY {
+            let kind = if body_seen {
+                BlockKind::Body
+            } else {
+                BlockKind::Lead
+            };
+            body_seen = true;
+            b.keep(kind, line);
+        } else {
+            let (kind, reason) = removed_kind(line, key, f, credit.is_some());
+            b.drop(kind, line, reason);
+        }
+    }
+    b.finish(title.to_string(), meta, include_removed)
+}
+
+/// A block is kept when the model gives it at least this probability of being article text.
+pub(crate) const CONTENT_MIN_PROBABILITY: f32 = 0.5;
+
+/// What a line the model removed most likely is, for `include_removed` readers.
+fn removed_kind(line: &str, key: &str, f: &BlockFacts, credit: bool) -> (BlockKind, &'static str) {
+    if credit {
+        (BlockKind::Source, "source credit")
+    } else if f.words <= 8 && vietnamese_timestamp(line).is_some() {
+        (BlockKind::Byline, "timestamp line")
+    } else if is_caption(key) {
+        (BlockKind::Caption, "photo caption")
+    } else if is_spam(key, f.words as usize, ends_sentence(key)) {
+        (BlockKind::Spam, "gambling or lottery advertising")
+    } else if is_counter(line) {
+        (BlockKind::Counter, "counter or number-only line")
+    } else {
+        (BlockKind::Boilerplate, "not article text (block model)")
+    }
 }
 
 pub(crate) fn is_caption(key: &str) -> bool {
@@ -267,64 +149,9 @@ fn source_credit(line: &str) -> Option<String> {
     None
 }
 
-/// Hashes of a line's adjacent word pairs.
-fn word_pairs(key: &str) -> impl Iterator<Item = u64> + '_ {
-    use std::hash::{Hash, Hasher};
-    let words: Vec<&str> = key.split_whitespace().collect();
-    (1..words.len())
-        .map(move |i| {
-            let mut h = rustc_hash::FxHasher::default();
-            (words[i - 1], words[i]).hash(&mut h);
-            h.finish()
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-}
 
-/// Do the paragraphs after line `i` mostly repeat paragraphs already kept? Pages append a
-/// second article that retells the same story under a new headline.
-fn retold_after(lines: &[&str], i: usize, told: &FxHashSet<u64>) -> bool {
-    if told.is_empty() {
-        return false;
-    }
-    let next: Vec<&str> = lines[i + 1..]
-        .iter()
-        .filter(|l| l.split_whitespace().count() >= 12)
-        .take(8)
-        .copied()
-        .collect();
-    let repeated = next
-        .iter()
-        .filter(|l| {
-            let pairs: Vec<u64> = word_pairs(&fold(l)).collect();
-            let hits = pairs.iter().filter(|p| told.contains(p)).count();
-            hits * 2 >= pairs.len()
-        })
-        .count();
-    repeated >= 2 && repeated * 10 >= next.len() * 4
-}
 
-/// The next line is a "Quốc tế 06/11/2024 14:14" list timestamp.
-fn next_is_timestamp(lines: &[&str], i: usize) -> bool {
-    lines[i + 1..]
-        .iter()
-        .take(2)
-        .find(|l| !l.is_empty())
-        .is_some_and(|l| l.split_whitespace().count() <= 8 && vietnamese_timestamp(l).is_some())
-}
 
-/// After the teaser paragraph that follows line `i`, the page ends or turns to credits,
-/// widgets or other headlines (a line without final punctuation).
-fn teaser_ends_page(lines: &[&str], i: usize) -> bool {
-    let mut rest = lines[i + 1..].iter().filter(|l| !l.is_empty());
-    let _teaser = rest.next();
-    match rest.next() {
-        None => true,
-        Some(l) => {
-            source_credit(l).is_some() || !l.ends_with(['.', '!', '?', '"', '”', ':', '…', ')'])
-        }
-    }
-}
 
 /// Nearly the same words: a headline repeated with a word added or changed.
 fn same_words(a: &str, b: &str) -> bool {
@@ -332,13 +159,6 @@ fn same_words(a: &str, b: &str) -> bool {
     long_enough(a) && long_enough(b) && word_share(a, b) >= 0.8 && word_share(b, a) >= 0.8
 }
 
-fn next_is_teaser(lines: &[&str], i: usize) -> bool {
-    lines[i + 1..]
-        .iter()
-        .take(4)
-        .find(|l| !l.is_empty())
-        .is_some_and(|l| l.split_whitespace().count() >= 12 || vietnamese_timestamp(l).is_some())
-}
 
 #[cfg(test)]
 mod tests {

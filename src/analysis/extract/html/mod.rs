@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, Selector};
 
+use super::classifier::BlockModel;
 use super::{dates, fold, is_spam, text_dump, word_share, BlockKind, Builder, Extracted, Metadata};
 use blocks::*;
 use cues::*;
@@ -40,9 +41,9 @@ fn ends_sentence(text: &str) -> bool {
 
 /// The article of an HTML page: title, main text, metadata and (with `include_removed`) the
 /// blocks removed with their reasons.
-pub fn extract(html: &str, include_removed: bool) -> Extracted {
+pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extracted {
     if nesting_depth_exceeds(html, MAX_DEPTH) {
-        return text_dump::extract(&strip_tags(html), include_removed);
+        return text_dump::extract(&strip_tags(html), include_removed, model);
     }
     let doc = parse(html);
     let mut meta = read_metadata(&doc);

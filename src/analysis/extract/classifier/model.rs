@@ -1,0 +1,178 @@
+//! The block model: three logistic layers of hashed-feature weights (content, content given the
+//! first layer's verdicts around, headline of a dump) and their file format.
+use super::facts::{block_features, title_features, verdict_features, BlockFacts, PageContext};
+
+const MAGIC: &[u8; 8] = b"VTXBLK01";
+
+/// The shipped model, trained by `vitext train extract` (see models/README.md).
+pub const EMBEDDED_BLOCKS: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/extract.bin"));
+
+/// Salts of the three layers: the same template means a different weight in each.
+const SALTS: [u64; LAYERS] = [0x0b10_c001, 0x0b10_c002, 0x0b10_c003];
+/// Content, content over verdicts, headline.
+pub const LAYERS: usize = 3;
+/// Which layer is which.
+pub const CONTENT: usize = 0;
+/// The second content layer (stacked).
+pub const STACKED: usize = 1;
+/// The headline layer (dumps).
+pub const TITLE: usize = 2;
+
+/// A dump line can be the headline when it has this many words at least ...
+pub const TITLE_MIN_WORDS: u32 = 2;
+/// ... and at most this many.
+pub const TITLE_MAX_WORDS: u32 = 40;
+
+/// Why a block model file does not load.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// Not a block model.
+    #[error("not a vitext block model (bad magic)")]
+    BadMagic,
+    /// Truncated or the wrong size.
+    #[error("block model file truncated or the wrong size")]
+    BadSize,
+}
+
+/// The learned block classifier.
+pub struct BlockModel {
+    bits: u8,
+    layers: [Vec<f32>; LAYERS],
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl BlockModel {
+    /// A model from trained weights (each 2^`bits` long).
+    pub fn from_weights(bits: u8, layers: [Vec<f32>; LAYERS]) -> Self {
+        Self { bits, layers }
+    }
+
+    /// The shipped model.
+    pub fn embedded() -> Result<Self, ModelError> {
+        Self::from_bytes(EMBEDDED_BLOCKS)
+    }
+
+    /// Hash width of the weight tables.
+    pub fn bits(&self) -> u8 {
+        self.bits
+    }
+
+    /// The salt of a layer's features.
+    pub fn salt(layer: usize) -> u64 {
+        SALTS[layer]
+    }
+
+    /// The file: magic, bits, then per layer an f32 scale and 2^bits i16 weights (weights
+    /// stay within a few units, so 16 bits lose nothing that matters and halve the size).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.push(self.bits);
+        for layer in &self.layers {
+            let max = layer.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-6);
+            let scale = max / f32::from(i16::MAX);
+            out.extend_from_slice(&scale.to_le_bytes());
+            for w in layer {
+                out.extend_from_slice(&((w / scale).round() as i16).to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Reads a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        let rest = bytes.strip_prefix(MAGIC).ok_or(ModelError::BadMagic)?;
+        let (&bits, mut rest) = rest.split_first().ok_or(ModelError::BadSize)?;
+        if !(8..=24).contains(&bits) {
+            return Err(ModelError::BadSize);
+        }
+        let n = 1usize << bits;
+        let mut layers: [Vec<f32>; LAYERS] = Default::default();
+        for layer in &mut layers {
+            if rest.len() < 4 + 2 * n {
+                return Err(ModelError::BadSize);
+            }
+            let scale = f32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+            *layer = rest[4..4 + 2 * n]
+                .chunks_exact(2)
+                .map(|c| f32::from(i16::from_le_bytes([c[0], c[1]])) * scale)
+                .collect();
+            rest = &rest[4 + 2 * n..];
+        }
+        if !rest.is_empty() {
+            return Err(ModelError::BadSize);
+        }
+        Ok(Self { bits, layers })
+    }
+
+    fn score(&self, layer: usize, features: &[u32]) -> f32 {
+        let w = &self.layers[layer];
+        features.iter().map(|&f| w[f as usize]).sum()
+    }
+
+    /// The dump line most likely to be the page's headline, if any line can be.
+    pub fn title_line(&self, blocks: &[BlockFacts]) -> Option<usize> {
+        let ctx = PageContext::new(blocks, "", None);
+        let mut feats = Vec::with_capacity(32);
+        let mut best: Option<(usize, f32)> = None;
+        for (rank, i) in title_candidates(blocks).enumerate() {
+            feats.clear();
+            title_features(&ctx, i, rank, self.bits, SALTS[TITLE], &mut feats);
+            let s = self.score(TITLE, &feats);
+            if std::env::var_os("VITEXT_DEBUG_TITLE").is_some() {
+                eprintln!("{s:8.3} {i:4} {}", blocks[i].key);
+            }
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((i, s));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// The first layer's probabilities that each block is the article's text.
+    pub fn first_layer(&self, blocks: &[BlockFacts], title_key: &str, title_at: Option<usize>) -> Vec<f32> {
+        let ctx = PageContext::new(blocks, title_key, title_at);
+        let mut feats = Vec::with_capacity(64);
+        (0..blocks.len())
+            .map(|i| {
+                feats.clear();
+                block_features(&ctx, i, self.bits, SALTS[CONTENT], &mut feats);
+                sigmoid(self.score(CONTENT, &feats))
+            })
+            .collect()
+    }
+
+    /// Each block's probability of being the article's text, given the page's title (folded)
+    /// and, in a dump, the headline's line.
+    pub fn content(&self, blocks: &[BlockFacts], title_key: &str, title_at: Option<usize>) -> Vec<f32> {
+        let first = self.first_layer(blocks, title_key, title_at);
+        let ctx = PageContext::new(blocks, title_key, title_at);
+        let mut feats = Vec::with_capacity(80);
+        (0..blocks.len())
+            .map(|i| {
+                stacked_features(&ctx, &first, i, self.bits, &mut feats);
+                sigmoid(self.score(STACKED, &feats))
+            })
+            .collect()
+    }
+}
+
+/// The second layer's features: the block's own (salted for this layer) and the first layer's
+/// verdicts around it, into `feats` (cleared first).
+pub fn stacked_features(ctx: &PageContext<'_>, first: &[f32], i: usize, bits: u8, feats: &mut Vec<u32>) {
+    feats.clear();
+    block_features(ctx, i, bits, SALTS[STACKED], feats);
+    verdict_features(first, i, bits, SALTS[STACKED], feats);
+}
+
+/// Lines that may be a dump's headline, in page order.
+pub fn title_candidates(blocks: &[BlockFacts]) -> impl Iterator<Item = usize> + '_ {
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| (TITLE_MIN_WORDS..=TITLE_MAX_WORDS).contains(&b.words))
+        .map(|(i, _)| i)
+}

@@ -1,0 +1,458 @@
+//! Training the block model (src/analysis/extract/classifier): pages with gold main text are
+//! cut into blocks exactly as extraction cuts them, each block is labelled by whether its words
+//! stand in the gold text in the same order, and logistic layers are fitted by AdaGrad.
+//! Synthetic dumps put real article text (VietNews) into the boilerplate of real dumps.
+use rustc_hash::FxHashSet;
+
+use crate::analysis::extract::classifier::facts::{block_features, title_features, BlockFacts};
+use crate::analysis::extract::classifier::model::{
+    stacked_features, title_candidates, BlockModel, CONTENT, LAYERS, STACKED, TITLE,
+};
+use crate::analysis::extract::classifier::PageContext;
+
+/// One page cut into blocks, with its labels.
+pub struct LabelledPage {
+    /// Where the page comes from (a site's host, or the file's name when unknown).
+    pub site: String,
+    /// Which source set (folder) it came from, for reports.
+    pub source: String,
+    pub facts: Vec<BlockFacts>,
+    /// Whether each block is article text.
+    pub content: Vec<bool>,
+    /// The page's title, folded, as the content layer sees it.
+    pub title_key: String,
+    /// The headline's line, in dumps whose headline is known.
+    pub title_at: Option<usize>,
+    /// Whether this page is a dump (the title layer learns from dumps only).
+    pub dump: bool,
+}
+
+/// Lowercase word tokens, as ../shared/eval/score.py counts them.
+pub fn tokens(text: &str) -> Vec<String> {
+    let lower = crate::analysis::normalize::lowercase(text);
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Labels blocks against the gold text: a block is article text when its tokens stand in the
+/// gold's token sequence in order and contiguously, and it is long enough for that to mean
+/// something (four tokens) or equals a whole gold line.
+pub fn label_blocks(texts: &[&str], gold: &str) -> Vec<bool> {
+    let joined = format!(" {} ", tokens(gold).join(" "));
+    let lines: FxHashSet<String> = gold
+        .lines()
+        .map(|l| tokens(l).join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    texts
+        .iter()
+        .map(|t| {
+            let toks = tokens(t);
+            if toks.is_empty() {
+                return false;
+            }
+            let s = toks.join(" ");
+            joined.contains(&format!(" {s} ")) && (toks.len() >= 4 || lines.contains(&s))
+        })
+        .collect()
+}
+
+/// The block whose tokens are exactly the title's, among headline candidates.
+pub fn find_title(facts: &[BlockFacts], texts: &[&str], title: &str) -> Option<usize> {
+    let want = tokens(title);
+    if want.is_empty() {
+        return None;
+    }
+    title_candidates(facts).find(|&i| tokens(texts[i]) == want)
+}
+
+/// Training settings.
+#[derive(Clone, Debug)]
+pub struct TrainConfig {
+    pub bits: u8,
+    pub epochs: usize,
+    /// AdaGrad's learning rate.
+    pub rate: f32,
+    /// L2 pull towards zero per update, scaled by the rate.
+    pub l2: f32,
+    /// Seed of the example order.
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            bits: 18,
+            epochs: 6,
+            rate: 0.1,
+            l2: 1e-6,
+            seed: 0x5eed_b10c,
+        }
+    }
+}
+
+/// A labelled feature row.
+struct Row {
+    features: Vec<u32>,
+    label: bool,
+    weight: f32,
+}
+
+/// Logistic regression by AdaGrad over `rows`, in a reproducible order.
+fn fit(rows: &[Row], cfg: &TrainConfig) -> Vec<f32> {
+    let n = 1usize << cfg.bits;
+    let mut w = vec![0f32; n];
+    let mut g2 = vec![1e-2f32; n];
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    let mut rng = cfg.seed | 1;
+    for _ in 0..cfg.epochs {
+        super::shuffle(&mut order, &mut rng);
+        for &r in &order {
+            let row = &rows[r];
+            let z: f32 = row.features.iter().map(|&f| w[f as usize]).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let g = (p - f32::from(u8::from(row.label))) * row.weight;
+            if g.abs() < 1e-7 {
+                continue;
+            }
+            for &f in &row.features {
+                let f = f as usize;
+                let gf = g + cfg.l2 * w[f];
+                g2[f] += gf * gf;
+                w[f] -= cfg.rate * gf / g2[f].sqrt();
+            }
+        }
+    }
+    w
+}
+
+/// How much a block counts: longer blocks carry more of the score's tokens; pages with very
+/// many blocks (listings) would otherwise drown the articles.
+fn block_weight(f: &BlockFacts, blocks: usize) -> f32 {
+    (1.0 + (1.0 + f.words as f32).ln()) * (150.0 / blocks.max(1) as f32).min(1.0)
+}
+
+fn content_rows(pages: &[&LabelledPage], bits: u8, first: Option<&BlockModel>) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for p in pages {
+        let ctx = PageContext::new(&p.facts, &p.title_key, p.title_at);
+        let probs = first.map(|m| m.first_layer(&p.facts, &p.title_key, p.title_at));
+        for i in 0..p.facts.len() {
+            let mut features = Vec::with_capacity(64);
+            match &probs {
+                None => block_features(&ctx, i, bits, BlockModel::salt(CONTENT), &mut features),
+                Some(probs) => stacked_features(&ctx, probs, i, bits, &mut features),
+            }
+            rows.push(Row {
+                features,
+                label: p.content[i],
+                weight: block_weight(&p.facts[i], p.facts.len()),
+            });
+        }
+    }
+    rows
+}
+
+fn title_rows(pages: &[&LabelledPage], bits: u8) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for p in pages.iter().filter(|p| p.dump) {
+        let Some(t) = p.title_at else { continue };
+        let ctx = PageContext::new(&p.facts, "", None);
+        let candidates: Vec<usize> = title_candidates(&p.facts).collect();
+        // Each page counts once whatever its number of candidates: half on the headline.
+        let others = (candidates.len().max(2) - 1) as f32;
+        for (rank, &i) in candidates.iter().enumerate() {
+            let mut features = Vec::with_capacity(32);
+            title_features(&ctx, i, rank, bits, BlockModel::salt(TITLE), &mut features);
+            rows.push(Row {
+                features,
+                label: i == t,
+                weight: if i == t { 1.0 } else { 1.0 / others.sqrt() },
+            });
+        }
+    }
+    rows
+}
+
+/// Trains the three layers. The stacked layer learns from first-layer verdicts made by a model
+/// that did not see the page (two halves by site), as it will meet them on new pages.
+pub fn train(pages: &[LabelledPage], cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> BlockModel {
+    let all: Vec<&LabelledPage> = pages.iter().collect();
+    let zero = || vec![0f32; 1usize << cfg.bits];
+    log(&format!("{} pages, {} blocks", pages.len(), pages.iter().map(|p| p.facts.len()).sum::<usize>()));
+    let first = fit(&content_rows(&all, cfg.bits, None), cfg);
+    log("first layer fitted");
+    let title = fit(&title_rows(&all, cfg.bits), cfg);
+    log("title layer fitted");
+    let half = |p: &&LabelledPage| crate::analysis::features::hash_str(&p.site) % 2 == 0;
+    let (a, b): (Vec<&LabelledPage>, Vec<&LabelledPage>) = all.iter().copied().partition(half);
+    let mut stacked_rows = Vec::new();
+    for (fit_on, apply_to) in [(&a, &b), (&b, &a)] {
+        let w = fit(&content_rows(fit_on, cfg.bits, None), cfg);
+        let m = BlockModel::from_weights(cfg.bits, [w, zero(), zero()]);
+        stacked_rows.extend(content_rows(apply_to, cfg.bits, Some(&m)));
+    }
+    let stacked = fit(&stacked_rows, cfg);
+    log("stacked layer fitted");
+    let mut layers: [Vec<f32>; LAYERS] = Default::default();
+    layers[CONTENT] = first;
+    layers[STACKED] = stacked;
+    layers[TITLE] = title;
+    BlockModel::from_weights(cfg.bits, layers)
+}
+
+/// A page of a gold folder: its input (HTML or a dump), gold text, site and known title.
+pub struct GoldPage {
+    pub name: String,
+    pub site: String,
+    pub source: String,
+    pub html: Option<String>,
+    pub dump: Option<String>,
+    pub gold: String,
+    /// The headline when known: meta.json's title, or the gold's first line where the gold
+    /// starts with it.
+    pub title: Option<String>,
+}
+
+/// Reads a folder of NAME.html / NAME.html.gz / NAME.txt inputs beside NAME.gold.txt (and
+/// NAME.meta.json with the page's url and title). `gold_starts_with_title`: the gold's first
+/// line is the headline (the Vietnamese sets).
+pub fn read_gold_dir(dir: &std::path::Path, gold_starts_with_title: bool) -> std::io::Result<Vec<GoldPage>> {
+    let source = dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".gold.txt"))
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    let mut out = Vec::new();
+    for name in names {
+        let stem = dir.join(&name);
+        let gold = std::fs::read_to_string(stem.with_extension("gold.txt"))?;
+        let with = |ext: &str| dir.join(format!("{name}.{ext}"));
+        let html = if with("html").exists() {
+            Some(String::from_utf8_lossy(&std::fs::read(with("html"))?).into_owned())
+        } else if with("html.gz").exists() {
+            Some(gunzip(&with("html.gz"))?)
+        } else {
+            None
+        };
+        let dump = if html.is_none() && with("txt").exists() {
+            Some(std::fs::read_to_string(with("txt"))?)
+        } else {
+            None
+        };
+        if html.is_none() && dump.is_none() {
+            continue;
+        }
+        let meta: Option<serde_json::Value> = std::fs::read(with("meta.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let field = |k: &str| {
+            meta.as_ref()
+                .and_then(|m| m.get(k))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let host = field("url").and_then(|u| {
+            u.split("//")
+                .nth(1)
+                .and_then(|r| r.split('/').next())
+                .map(|h| h.trim_start_matches("www.").to_string())
+        });
+        let prefix = name.split(['_', '-']).next().unwrap_or("");
+        let site = host.unwrap_or_else(|| {
+            if !prefix.is_empty() && prefix.chars().all(char::is_alphabetic) && source.starts_with("vi-") {
+                prefix.to_string()
+            } else {
+                format!("{source}/{name}")
+            }
+        });
+        let title = field("title").or_else(|| {
+            gold_starts_with_title
+                .then(|| gold.lines().find(|l| !l.trim().is_empty()).map(|l| l.trim().to_string()))
+                .flatten()
+        });
+        out.push(GoldPage {
+            name,
+            site,
+            source: source.clone(),
+            html,
+            dump,
+            gold,
+            title,
+        });
+    }
+    Ok(out)
+}
+
+fn gunzip(path: &std::path::Path) -> std::io::Result<String> {
+    let out = std::process::Command::new("gzip").arg("-dc").arg(path).output()?;
+    if !out.status.success() {
+        return Err(std::io::Error::other(format!("gzip -dc {} failed", path.display())));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A dump page labelled for training: lines cut as extraction cuts them.
+pub fn label_dump(site: &str, source: &str, dump: &str, gold: &str, title: Option<&str>) -> LabelledPage {
+    let (lines, facts) = crate::analysis::extract::text_dump::line_facts(dump);
+    let content = label_blocks(&lines, gold);
+    let title_at = title.and_then(|t| find_title(&facts, &lines, t));
+    LabelledPage {
+        site: site.to_string(),
+        source: source.to_string(),
+        title_key: title_at.map_or_else(String::new, |i| facts[i].key.clone()),
+        facts,
+        content,
+        title_at,
+        dump: true,
+    }
+}
+
+/// The dump of a gold page: its own dump, or the visible text of its HTML.
+pub fn dump_of(page: &GoldPage) -> String {
+    match (&page.dump, &page.html) {
+        (Some(d), _) => d.clone(),
+        (None, Some(h)) => crate::analysis::extract::html::page_text(h),
+        (None, None) => String::new(),
+    }
+}
+
+/// A news article: headline, summary and paragraphs.
+pub struct Article {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+}
+
+/// Undoes VietNews' tokenisation: "_" joins syllables, spaces stand around punctuation.
+pub fn detokenize(s: &str) -> String {
+    let s = s.replace('_', " ");
+    let mut out = String::with_capacity(s.len());
+    let words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut glue_next = false;
+    for w in words {
+        let closing = matches!(w, "," | "." | ";" | ":" | "!" | "?" | ")" | "]" | "”" | "%" | "...");
+        if !out.is_empty() && !closing && !glue_next {
+            out.push(' ');
+        }
+        out.push_str(w);
+        glue_next = matches!(w, "(" | "[" | "“");
+    }
+    out
+}
+
+/// Reads up to `limit` articles of VietNews JSON Lines (through `xz -dc` for .xz files).
+pub fn read_vietnews(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<Article>> {
+    use std::io::BufRead;
+    let reader: Box<dyn std::io::BufRead> = if path.extension().is_some_and(|e| e == "xz") {
+        let child = std::process::Command::new("xz")
+            .arg("-dc")
+            .arg(path)
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        Box::new(std::io::BufReader::new(child.stdout.ok_or_else(|| std::io::Error::other("xz: no stdout"))?))
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(path)?))
+    };
+    let mut out = Vec::new();
+    for line in reader.lines() {
+        if out.len() >= limit {
+            break;
+        }
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else { continue };
+        let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        let mut paragraphs = vec![detokenize(&get("summary"))];
+        paragraphs.extend(get("body").split('\n').map(detokenize).filter(|p| !p.is_empty()));
+        out.push(Article {
+            title: detokenize(&get("title")),
+            paragraphs,
+        });
+    }
+    Ok(out)
+}
+
+/// A real dump whose article text can be swapped for another article's.
+pub struct Template {
+    pub site: String,
+    lines: Vec<String>,
+    content: Vec<bool>,
+    title_at: Option<usize>,
+}
+
+impl Template {
+    /// A template from a dump page with its gold.
+    pub fn new(site: &str, dump: &str, gold: &str, title: Option<&str>) -> Self {
+        let (lines, facts) = crate::analysis::extract::text_dump::line_facts(dump);
+        let raw: Vec<String> = dump
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '\u{feff}' || c == '\r'))
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        let content = label_blocks(&lines, gold);
+        let title_at = title.and_then(|t| find_title(&facts, &lines, t));
+        Template {
+            site: site.to_string(),
+            lines: raw,
+            content,
+            title_at,
+        }
+    }
+
+    /// The template with `article` in place of its own: the headline line takes the new
+    /// headline, the article's lines take its paragraphs in order (more paragraphs go after
+    /// the last, fewer leave the rest out), and some headline-like boilerplate lines (related
+    /// stories) take `others`' headlines. Returns the dump and its gold.
+    pub fn transplant(&self, article: &Article, others: &[&Article], rng: &mut u64) -> (String, String) {
+        let indent = |l: &str| l[..l.len() - l.trim_start().len()].to_string();
+        let last_content = self.content.iter().rposition(|c| *c);
+        let mut paras = article.paragraphs.iter();
+        let mut out: Vec<String> = Vec::with_capacity(self.lines.len() + 8);
+        let mut gold = vec![article.title.clone()];
+        let mut other = others.iter().cycle();
+        for (i, line) in self.lines.iter().enumerate() {
+            if Some(i) == self.title_at {
+                out.push(format!("{}{}", indent(line), article.title));
+            } else if self.content[i] {
+                if let Some(p) = paras.next() {
+                    out.push(format!("{}{}", indent(line), p));
+                    gold.push(p.clone());
+                }
+                if Some(i) == last_content {
+                    for p in paras.by_ref() {
+                        out.push(format!("{}{}", indent(line), p));
+                        gold.push(p.clone());
+                    }
+                }
+            } else {
+                let words = line.split_whitespace().count();
+                let headline_like = (6..=25).contains(&words) && !line.trim_end().ends_with('.');
+                if headline_like && next_random(rng) % 2 == 0 {
+                    if let Some(o) = other.next() {
+                        out.push(format!("{}{}", indent(line), o.title));
+                        continue;
+                    }
+                }
+                out.push(line.clone());
+            }
+        }
+        (out.join("\n"), gold.join("\n"))
+    }
+}
+
+fn next_random(rng: &mut u64) -> u64 {
+    *rng ^= *rng << 13;
+    *rng ^= *rng >> 7;
+    *rng ^= *rng << 17;
+    *rng
+}
