@@ -37,6 +37,9 @@ pub struct ExtractArgs {
     /// the Vietnamese dumps among --titled (synthetic pages with exact gold).
     #[arg(long)]
     vietnews: Option<PathBuf>,
+    /// Use every dump with a known headline line as a template, not only the --titled ones.
+    #[arg(long)]
+    all_templates: bool,
     /// How many synthetic dumps to make.
     #[arg(long, default_value_t = 3000)]
     synthetic: usize,
@@ -44,6 +47,13 @@ pub struct ExtractArgs {
     /// "dantri"), templates included, to score the model on them.
     #[arg(long)]
     exclude_site: Vec<String>,
+    /// Leave out the sites of fold K of N ("K/N": a site's fold is a hash of its name), to
+    /// score the model on unseen sites of every set.
+    #[arg(long)]
+    exclude_fold: Option<String>,
+    /// Write the left-out pages here, one "FOLDER/NAME" a line.
+    #[arg(long)]
+    write_excluded: Option<PathBuf>,
     #[arg(long, default_value_t = vitext::train::extract::TrainConfig::default().bits)]
     bits: u8,
     #[arg(long, default_value_t = vitext::train::extract::TrainConfig::default().epochs)]
@@ -171,7 +181,18 @@ pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
 fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
     use vitext::train::extract as tx;
     let t0 = Instant::now();
-    let excluded = |site: &str| a.exclude_site.iter().any(|s| s == site);
+    let fold = match &a.exclude_fold {
+        Some(f) => {
+            let (k, n) = f.split_once('/').ok_or("--exclude-fold takes K/N")?;
+            Some((k.parse::<u64>()?, n.parse::<u64>()?.max(1)))
+        }
+        None => None,
+    };
+    let excluded = |site: &str| {
+        a.exclude_site.iter().any(|s| s == site)
+            || fold.is_some_and(|(k, n)| vitext::analysis::features::hash_str(site) % n == k)
+    };
+    let mut left_out_pages = Vec::new();
     let mut pages = Vec::new();
     let mut templates = Vec::new();
     for dir in &a.pages {
@@ -181,13 +202,18 @@ fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
         for g in gold {
             if excluded(&g.site) {
                 left_out += 1;
+                left_out_pages.push(format!("{}/{}", g.source, g.name));
                 continue;
             }
             n += 1;
-            let dump = tx::dump_of(&g);
-            pages.push(tx::label_dump(&g.site, &g.source, &dump, &g.gold, g.title.as_deref()));
-            if titled && g.dump.is_some() {
-                templates.push(tx::Template::new(&g.site, &dump, &g.gold, g.title.as_deref()));
+            if let Some(html) = &g.html {
+                pages.extend(tx::label_html(&g.site, &g.source, html, &g.gold));
+            }
+            let Some(dump) = &g.dump else { continue };
+            pages.push(tx::label_dump(&g.site, &g.source, dump, &g.gold, g.title.as_deref()));
+            let t = tx::Template::new(&g.site, dump, &g.gold, g.title.as_deref());
+            if t.has_title() && (titled || a.all_templates) {
+                templates.push(t);
             }
         }
         eprintln!("{}: {n} pages ({left_out} left out)", dir.display());
@@ -205,6 +231,9 @@ fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
                 pages.push(tx::label_dump(&t.site, "synthetic", &dump, &gold, Some(title)));
             }
         }
+    }
+    if let Some(path) = &a.write_excluded {
+        std::fs::write(path, left_out_pages.join("\n") + "\n")?;
     }
     let titled = pages.iter().filter(|p| p.title_at.is_some()).count();
     eprintln!("{} pages, {titled} with a known headline line", pages.len());

@@ -319,6 +319,22 @@ pub fn label_dump(site: &str, source: &str, dump: &str, gold: &str, title: Optio
     }
 }
 
+/// An HTML page labelled for training: blocks cut as extraction cuts them. None for pages
+/// extraction reads as text.
+pub fn label_html(site: &str, source: &str, html: &str, gold: &str) -> Option<LabelledPage> {
+    let (texts, facts, title_key) = crate::analysis::extract::html::block_model_input(html)?;
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    Some(LabelledPage {
+        site: site.to_string(),
+        source: source.to_string(),
+        content: label_blocks(&refs, gold),
+        facts,
+        title_key,
+        title_at: None,
+        dump: false,
+    })
+}
+
 /// The dump of a gold page: its own dump, or the visible text of its HTML.
 pub fn dump_of(page: &GoldPage) -> String {
     match (&page.dump, &page.html) {
@@ -407,6 +423,11 @@ impl Template {
             content,
             title_at,
         }
+    }
+
+    /// Whether the template's headline line is known (else its article cannot be swapped).
+    pub fn has_title(&self) -> bool {
+        self.title_at.is_some()
     }
 
     /// The template with `article` in place of its own: the headline line takes the new

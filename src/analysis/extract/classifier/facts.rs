@@ -42,8 +42,11 @@ pub enum Region {
     Body,
     /// Inside, after the last paragraph of prose.
     Tail,
-    /// A subtree dropped for its tag or class (nav, footer, "sidebar").
+    /// Inside a subtree whose tag or class says boilerplate (nav, footer, "sidebar").
     Chrome,
+    /// A page without an article-like subtree (a listing, a shop, a forum): everything
+    /// inside its main landmark.
+    Listing,
 }
 
 impl BlockFacts {

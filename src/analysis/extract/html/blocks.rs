@@ -10,8 +10,7 @@ pub(super) struct TextBlock {
     pub(super) link_chars: usize,
     /// The element holding the block and its ancestors, nearest first.
     pub(super) ancestors: Vec<NodeId>,
-    /// Set when the block is a whole subtree dropped for its tag or class (kept for
-    /// `include_removed` only).
+    /// Set when the block sits in a subtree marked boilerplate by its tag or class.
     pub(super) dropped: Option<&'static str>,
     /// Inside an element marked as a comment thread.
     pub(super) in_comments: bool,
@@ -32,6 +31,9 @@ pub(super) struct Page<'a> {
     pub(super) blocks: Vec<TextBlock>,
     pub(super) sizes: HashMap<NodeId, Size>,
     pub(super) total_chars: u32,
+    /// Elements with a block-level element inside: a <li> or <td> holding <div>s or <p>s is
+    /// a container of blocks (a forum post, an old table layout), not one block.
+    pub(super) holds_blocks: rustc_hash::FxHashSet<NodeId>,
 }
 
 /// An element whose class or tag says boilerplate is dropped only when it holds less than this
@@ -40,7 +42,7 @@ pub(super) struct Page<'a> {
 pub(super) const BOILERPLATE_MAX_SHARE: f64 = 0.5;
 
 impl<'a> Page<'a> {
-    pub(super) fn read(doc: &'a Html, report_dropped: bool) -> Self {
+    pub(super) fn read(doc: &'a Html) -> Self {
         let sizes = subtree_sizes(doc);
         let total_chars = sizes.get(&doc.tree.root().id()).map_or(0, |s| s.chars);
         let mut page = Page {
@@ -48,8 +50,9 @@ impl<'a> Page<'a> {
             blocks: Vec::new(),
             sizes,
             total_chars,
+            holds_blocks: elements_holding_blocks(doc),
         };
-        page.collect_blocks(report_dropped);
+        page.collect_blocks();
         page
     }
 
@@ -91,39 +94,28 @@ impl<'a> Page<'a> {
         (share < BOILERPLATE_MAX_SHARE).then_some(reason)
     }
 
-    /// Paragraph-like blocks in document order, skipping junk and boilerplate subtrees.
-    /// Iterative: no recursion on the tree depth.
-    pub(super) fn collect_blocks(&mut self, report_dropped: bool) {
+    /// Paragraph-like blocks in document order, skipping junk subtrees; blocks inside a
+    /// boilerplate subtree (nav, footer, "sidebar") carry its reason in `dropped`: the
+    /// subtree scorer ignores them, the block model may still keep them (forum posts sit in a
+    /// <form>). Iterative: no recursion on the tree depth.
+    pub(super) fn collect_blocks(&mut self) {
         let doc = self.doc;
         let mut out = Vec::new();
-        // Each node with whether it sits inside a comment thread.
-        let mut stack: Vec<(NodeRef<'_, Node>, bool)> = vec![(doc.tree.root(), false)];
+        // Each node with whether it sits inside a comment thread and a boilerplate subtree.
+        let mut stack: Vec<(NodeRef<'_, Node>, bool, Option<&'static str>)> =
+            vec![(doc.tree.root(), false, None)];
         // Loose text directly inside a container (e.g. <div>text<br>text</div>), merged per parent.
         let mut loose: Option<Loose> = None;
-        while let Some((node, in_comments)) = stack.pop() {
+        while let Some((node, in_comments, chrome)) = stack.pop() {
             match node.value() {
                 Node::Element(el) => {
                     let name = el.name();
                     if JUNK_TAGS.contains(&name) {
                         continue;
                     }
-                    if let Some(reason) = self.boilerplate(node, el) {
-                        if report_dropped {
-                            flush(&mut loose, doc, &mut out);
-                            let (text, chars, link_chars) = block_text(node);
-                            out.push(TextBlock {
-                                tag: "div",
-                                text,
-                                chars,
-                                link_chars,
-                                ancestors: Vec::new(),
-                                dropped: Some(reason),
-                                in_comments,
-                            });
-                        }
-                        continue;
-                    }
-                    if let Some(tag) = BLOCK_TAGS.iter().find(|t| **t == name) {
+                    let chrome = chrome.or_else(|| self.boilerplate(node, el));
+                    let leaf = !self.holds_blocks.contains(&node.id());
+                    if let Some(tag) = BLOCK_TAGS.iter().find(|t| **t == name).filter(|_| leaf) {
                         flush(&mut loose, doc, &mut out);
                         let (text, chars, link_chars) = block_text(node);
                         if chars > 0 {
@@ -133,7 +125,7 @@ impl<'a> Page<'a> {
                                 chars,
                                 link_chars,
                                 ancestors: ancestors(node),
-                                dropped: None,
+                                dropped: chrome,
                                 in_comments,
                             });
                         }
@@ -143,7 +135,7 @@ impl<'a> Page<'a> {
                         flush(&mut loose, doc, &mut out);
                     }
                     let in_comments = in_comments || class_cue(el) == Some(ClassCue::Comments);
-                    stack.extend(node.children().rev().map(|c| (c, in_comments)));
+                    stack.extend(node.children().rev().map(|c| (c, in_comments, chrome)));
                 }
                 Node::Text(t) => {
                     let s = t.trim();
@@ -172,13 +164,14 @@ impl<'a> Page<'a> {
                                 holder: p,
                                 text,
                                 in_comments,
+                                chrome,
                             });
                         }
                         _ => {}
                     }
                 }
                 _ => {
-                    stack.extend(node.children().rev().map(|c| (c, in_comments)));
+                    stack.extend(node.children().rev().map(|c| (c, in_comments, chrome)));
                 }
             }
         }
@@ -206,6 +199,7 @@ pub(super) struct Loose {
     pub(super) holder: NodeId,
     pub(super) text: String,
     pub(super) in_comments: bool,
+    pub(super) chrome: Option<&'static str>,
 }
 
 pub(super) fn flush(loose: &mut Option<Loose>, doc: &Html, out: &mut Vec<TextBlock>) {
@@ -213,6 +207,7 @@ pub(super) fn flush(loose: &mut Option<Loose>, doc: &Html, out: &mut Vec<TextBlo
         holder,
         text: marked,
         in_comments,
+        chrome,
     }) = loose.take()
     else {
         return;
@@ -241,7 +236,7 @@ pub(super) fn flush(loose: &mut Option<Loose>, doc: &Html, out: &mut Vec<TextBlo
         chars,
         link_chars,
         ancestors: ancestors(node),
-        dropped: None,
+        dropped: chrome,
         in_comments,
     });
 }
@@ -284,6 +279,27 @@ pub(super) fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
         }
     }
     (squash(&text), chars, link_chars)
+}
+
+/// Elements with a block-level element (not inline, not junk) among their descendants.
+pub(super) fn elements_holding_blocks(doc: &Html) -> rustc_hash::FxHashSet<NodeId> {
+    let mut out = rustc_hash::FxHashSet::default();
+    for node in doc.tree.root().descendants() {
+        let Node::Element(e) = node.value() else {
+            continue;
+        };
+        let name = e.name();
+        if INLINE_TAGS.contains(&name) || JUNK_TAGS.contains(&name) || name == "br" {
+            continue;
+        }
+        // Mark the ancestors up to one already marked (its ancestors are marked too).
+        for a in node.ancestors() {
+            if !out.insert(a.id()) {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Non-whitespace characters of every element's subtree, junk subtrees left out.

@@ -3,6 +3,7 @@
 //! `markup` (parsing, the depth guard), `cues` (what tags and classes say), `blocks` (the page
 //! as text blocks), `main_content` (which blocks are the article), `metadata` (title, dates,
 //! JSON-LD); this file puts them together.
+mod block_facts;
 mod blocks;
 mod cues;
 mod main_content;
@@ -16,8 +17,10 @@ use rustc_hash::FxHashMap as HashMap;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, Selector};
 
-use super::classifier::BlockModel;
+use super::classifier::{BlockFacts, BlockModel};
+use super::text_dump::CONTENT_MIN_PROBABILITY;
 use super::{dates, fold, is_spam, text_dump, word_share, BlockKind, Builder, Extracted, Metadata};
+use block_facts::*;
 use blocks::*;
 use cues::*;
 use main_content::*;
@@ -28,10 +31,6 @@ use metadata::*;
 const JSON_LD_BODY_MIN_CHARS: usize = 200;
 /// ... and holds this many times the prose the markup shows (the page renders it by script).
 const JSON_LD_BODY_OVER_MARKUP: usize = 2;
-/// On listing pages a block shorter than this (non-whitespace characters) ...
-const REPEATED_LABEL_MAX_CHARS: usize = 40;
-/// ... that repeats this often is a card's label ("Add to cart"): kept once.
-const REPEATED_LABEL_MIN_COUNT: usize = 3;
 
 /// Whether a block ends as a sentence does.
 fn ends_sentence(text: &str) -> bool {
@@ -59,7 +58,7 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
             .or(json_ld.page_published.as_deref())
             .and_then(|d| dates::normalize(d, order));
     }
-    let page = Page::read(&doc, include_removed);
+    let page = Page::read(&doc);
     let main = page.main_content();
     let title = page_title(&doc, &page, &main, &json_ld);
     if meta.published.is_none() {
@@ -87,80 +86,23 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
             return b.finish(title, meta, include_removed);
         }
     }
-    let in_main = |blk: &TextBlock| {
-        (main.layout == Layout::Page && main.roots.is_empty())
-            || main.roots.iter().any(|c| blk.ancestors.contains(c))
-    };
-    // After an article's last paragraph of prose come its tags, share and author lines.
-    let tail_from = if main.layout == Layout::Article {
-        page.blocks
-            .iter()
-            .rposition(|blk| blk.dropped.is_none() && prose_like(blk) && in_main(blk))
-            .map_or(usize::MAX, |i| i + 1)
-    } else {
-        usize::MAX
-    };
-    // On listing and shop pages the same short label repeats on every card ("Add to cart",
-    // "$659.99 was $761.98"); the first one stays.
-    let mut repeats: HashMap<String, usize> = HashMap::default();
-    if main.layout == Layout::Page {
-        for blk in page
-            .blocks
-            .iter()
-            .filter(|b| b.dropped.is_none() && b.chars < REPEATED_LABEL_MAX_CHARS)
-        {
-            *repeats.entry(fold(&blk.text)).or_default() += 1;
+    let tail_from = tail_from(&page, &main);
+    let (live, facts) = live_block_facts(&page, &main, tail_from);
+    let probs = model.content(&facts, &title_key, None);
+    let mut verdict: Vec<f32> = vec![0.0; page.blocks.len()];
+    for (k, &bi) in live.iter().enumerate() {
+        verdict[bi] = probs[k];
+        if std::env::var_os("VITEXT_DEBUG_BLOCKS").is_some() {
+            let t: String = page.blocks[bi].text.chars().take(70).collect();
+            eprintln!("{:.3} {:?} {} {t}", probs[k], facts[k].region, page.blocks[bi].tag);
         }
     }
-    let mut seen_repeat: std::collections::HashSet<String> = Default::default();
     for (bi, blk) in page.blocks.iter().enumerate() {
         let key = fold(&blk.text);
-        if repeats
-            .get(&key)
-            .is_some_and(|n| *n >= REPEATED_LABEL_MIN_COUNT)
-            && !seen_repeat.insert(key.clone())
-        {
-            b.drop(BlockKind::Boilerplate, &blk.text, "repeated short block");
-            continue;
-        }
         if key.is_empty() || key == title_key {
             continue;
         }
-        if bi >= tail_from && blk.dropped.is_none() && in_main(blk) {
-            b.drop(
-                BlockKind::Boilerplate,
-                &blk.text,
-                "after the article's last paragraph",
-            );
-            continue;
-        }
-        if let Some(reason) = blk.dropped {
-            b.drop(BlockKind::Boilerplate, &blk.text, reason);
-            continue;
-        }
-        if !in_main(blk) {
-            b.drop(
-                BlockKind::Boilerplate,
-                &blk.text,
-                "outside the main content",
-            );
-        } else if blk.tag == "figcaption" || blk.tag == "caption" {
-            b.drop(BlockKind::Caption, &blk.text, "caption");
-        } else if main.layout == Layout::Article
-            && is_spam(&key, key.split(' ').count(), ends_sentence(&blk.text))
-        {
-            b.drop(
-                BlockKind::Spam,
-                &blk.text,
-                "gambling or lottery advertising",
-            );
-        } else if main.layout == Layout::Article && is_photo_credit(&key) {
-            b.drop(BlockKind::Caption, &blk.text, "photo caption or credit");
-        } else if blk.in_comments && !main.comments_are_content {
-            b.drop(BlockKind::Boilerplate, &blk.text, "comments");
-        } else if main.layout == Layout::Article && blk.link_chars * 2 > blk.chars {
-            b.drop(BlockKind::Related, &blk.text, "mostly links");
-        } else {
+        if verdict[bi] >= CONTENT_MIN_PROBABILITY {
             let kind = match blk.tag {
                 "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
                 "li" | "dd" | "dt" => BlockKind::List,
@@ -168,9 +110,61 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
                 _ => BlockKind::Body,
             };
             b.keep(kind, &blk.text);
+        } else if let Some(reason) = blk.dropped {
+            b.drop(BlockKind::Boilerplate, &blk.text, reason);
+        } else {
+            let (kind, reason) = removed_kind(blk, &key);
+            b.drop(kind, &blk.text, reason);
         }
     }
     b.finish(title, meta, include_removed)
+}
+
+/// After an article's last paragraph of prose come its tags, share and author lines: the
+/// index of the block after that paragraph (none on pages that are not articles).
+fn tail_from(page: &Page<'_>, main: &MainContent) -> usize {
+    if main.layout != Layout::Article {
+        return usize::MAX;
+    }
+    page.blocks
+        .iter()
+        .rposition(|blk| {
+            blk.dropped.is_none()
+                && prose_like(blk)
+                && main.roots.iter().any(|c| blk.ancestors.contains(c))
+        })
+        .map_or(usize::MAX, |i| i + 1)
+}
+
+/// What a block the model removed most likely is, for `include_removed` readers.
+fn removed_kind(blk: &TextBlock, key: &str) -> (BlockKind, &'static str) {
+    if blk.tag == "figcaption" || blk.tag == "caption" || is_photo_credit(key) {
+        (BlockKind::Caption, "caption or photo credit")
+    } else if is_spam(key, key.split(' ').count(), ends_sentence(&blk.text)) {
+        (BlockKind::Spam, "gambling or lottery advertising")
+    } else if blk.in_comments {
+        (BlockKind::Boilerplate, "comments")
+    } else if blk.link_chars * 2 > blk.chars {
+        (BlockKind::Related, "mostly links")
+    } else {
+        (BlockKind::Boilerplate, "not article text (block model)")
+    }
+}
+
+/// What the block model reads of an HTML page, for training: the live blocks' texts and
+/// facts, and the page title (folded). None for pages read as text (too deeply nested).
+pub fn block_model_input(html: &str) -> Option<(Vec<String>, Vec<BlockFacts>, String)> {
+    if nesting_depth_exceeds(html, MAX_DEPTH) {
+        return None;
+    }
+    let doc = parse(html);
+    let json_ld = read_json_ld(&doc);
+    let page = Page::read(&doc);
+    let main = page.main_content();
+    let title = page_title(&doc, &page, &main, &json_ld);
+    let (live, facts) = live_block_facts(&page, &main, tail_from(&page, &main));
+    let texts = live.iter().map(|&bi| page.blocks[bi].text.clone()).collect();
+    Some((texts, facts, fold(&title)))
 }
 
 /// The page's visible text, every block in page order and nothing removed, for callers that
@@ -183,7 +177,7 @@ pub fn page_text(html: &str) -> String {
         }
     } else {
         let doc = parse(html);
-        for blk in &Page::read(&doc, true).blocks {
+        for blk in &Page::read(&doc).blocks {
             b.keep(BlockKind::Body, &blk.text);
         }
     }
