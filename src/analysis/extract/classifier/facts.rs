@@ -114,6 +114,8 @@ pub struct PageContext<'a> {
     prose_before: Vec<u32>,
     /// The title's line (dumps), once chosen.
     title_at: Option<usize>,
+    /// How much of the page's text is prose, 0-4: an article or a page of lists and cards.
+    prose_share: u64,
 }
 
 impl<'a> PageContext<'a> {
@@ -129,7 +131,21 @@ impl<'a> PageContext<'a> {
             let last = *prose_before.last().unwrap_or(&0);
             prose_before.push(last + u32::from(b.prose()));
         }
+        let total: u64 = blocks.iter().map(|b| u64::from(b.chars)).sum();
+        let prose: u64 = blocks
+            .iter()
+            .filter(|b| b.prose())
+            .map(|b| u64::from(b.chars))
+            .sum();
+        let prose_share = match prose * 100 / total.max(1) {
+            0..=9 => 0,
+            10..=24 => 1,
+            25..=44 => 2,
+            45..=69 => 3,
+            _ => 4,
+        };
         PageContext {
+            prose_share,
             blocks,
             counts,
             title_words: title_key.split(' ').filter(|w| w.len() > 1).collect(),
@@ -181,6 +197,8 @@ enum T {
     TitleRank,
     Leading,
     EndWords,
+    PageProse,
+    PageProseRegion,
 }
 
 /// Bucket of a word count: 0, 1, 2, 3, 4, 5-6, 7-9, 10-14, 15-24, 25-39, 40-79, 80+.
@@ -295,6 +313,8 @@ pub fn block_features(ctx: &PageContext<'_>, i: usize, bits: u8, salt: u64, out:
         s.add(T::Path, &[p]);
     }
     s.add(T::Region, &[b.region as u64]);
+    s.add(T::PageProse, &[ctx.prose_share, wb, links / 3, end]);
+    s.add(T::PageProseRegion, &[ctx.prose_share, b.region as u64]);
     s.add(T::RegionWords, &[b.region as u64, wb, end]);
     s.add(T::Upper, &[u64::from(b.upper_tenths), wb.min(8)]);
     s.add(T::Digits, &[u64::from(b.digit_tenths), wb.min(8)]);

@@ -66,6 +66,12 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
     }
     let title_key = fold(&title);
     let mut b = Builder::default();
+    // A Vietnamese page's text starts with its headline, as its dump does (the same article
+    // as HTML or as a dump reads the same, and so fingerprints the same). English benchmarks'
+    // gold leaves the headline out (WCXB dev, three site folds: 0.891 with it, 0.896 without).
+    if headline_leads(&title, meta.declared_language.as_deref()) {
+        b.keep(BlockKind::Title, &title);
+    }
     // The title goes in `title` only: on HTML pages the body text is what readers and the
     // WCXB gold call the main content (the headline is repeated in the text of 1 page in 3).
     // JSON-LD articleBody stands in for pages whose markup holds much less (rendered by
@@ -118,6 +124,13 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
         }
     }
     b.finish(title, meta, include_removed)
+}
+
+/// Whether the headline leads the text: on Vietnamese pages.
+fn headline_leads(title: &str, declared: Option<&str>) -> bool {
+    !title.is_empty()
+        && (declared.is_some_and(|l| l.eq_ignore_ascii_case("vi") || l.starts_with("vi-"))
+            || crate::analysis::language::identify(title).is_some_and(|l| l.code == "vi"))
 }
 
 /// After an article's last paragraph of prose come its tags, share and author lines: the
