@@ -4,6 +4,7 @@
 use rustc_hash::FxHashSet;
 
 use super::classifier::facts::ends_sentence;
+use super::classifier::model::keep_threshold;
 use super::classifier::{BlockFacts, BlockModel};
 
 use super::dates::vietnamese_timestamp;
@@ -34,6 +35,7 @@ pub fn extract(text: &str, include_removed: bool, model: &BlockModel) -> Extract
     let title = title_at.map_or("", |i| lines[i]);
     let title_key = title_at.map_or("", |i| facts[i].key.as_str());
     let probs = model.content(&facts, title_key, title_at);
+    let threshold = keep_threshold(probs.iter().copied().fold(0.0, f32::max));
     let mut b = Builder::default();
     let mut meta = Metadata::default();
     if !title.is_empty() {
@@ -59,7 +61,7 @@ pub fn extract(text: &str, include_removed: bool, model: &BlockModel) -> Extract
             b.drop(BlockKind::Boilerplate, line, "repeats an earlier line");
         } else if !title.is_empty() && !ends_sentence(key) && same_words(key, title_key) {
             b.drop(BlockKind::Boilerplate, line, "repeats the title");
-        } else if probs[i] >= CONTENT_MIN_PROBABILITY {
+        } else if probs[i] >= threshold {
             let kind = if body_seen {
                 BlockKind::Body
             } else {
@@ -74,9 +76,6 @@ pub fn extract(text: &str, include_removed: bool, model: &BlockModel) -> Extract
     }
     b.finish(title.to_string(), meta, include_removed)
 }
-
-/// A block is kept when the model gives it at least this probability of being article text.
-pub(crate) const CONTENT_MIN_PROBABILITY: f32 = 0.5;
 
 /// What a line the model removed most likely is, for `include_removed` readers.
 fn removed_kind(line: &str, key: &str, f: &BlockFacts, credit: bool) -> (BlockKind, &'static str) {

@@ -34,6 +34,10 @@ pub(super) fn live_block_facts(
                 f.path.push(hash_str("comments are the content"));
             }
         }
+        // A caption's paragraphs sit deep in <figure>: say so whatever the depth.
+        if in_element(page, blk, &["figcaption", "figure", "caption"]) {
+            f.path.push(hash_str("in a figure or caption"));
+        }
         for (depth, id) in blk.ancestors.iter().take(PATH_DEPTH).enumerate() {
             let Some(el) = page.doc.tree.get(*id).and_then(|n| n.value().as_element().cloned()) else {
                 continue;
@@ -78,4 +82,14 @@ fn region_of(blk: &TextBlock, bi: usize, main: &MainContent, tail_from: usize) -
     } else {
         Region::Inside
     }
+}
+
+/// Whether the block sits inside one of these elements, at any depth.
+pub(super) fn in_element(page: &Page<'_>, blk: &TextBlock, names: &[&str]) -> bool {
+    blk.ancestors.iter().any(|id| {
+        page.doc
+            .tree
+            .get(*id)
+            .is_some_and(|n| matches!(n.value(), Node::Element(e) if names.contains(&e.name())))
+    })
 }
