@@ -188,6 +188,21 @@ fn title_rows(pages: &[&LabelledPage], bits: u8) -> Vec<Row> {
 pub fn train(pages: &[LabelledPage], cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> BlockModel {
     let all: Vec<&LabelledPage> = pages.iter().collect();
     let zero = || vec![0f32; 1usize << cfg.bits];
+    if std::env::var_os("VITEXT_DEBUG_CUES").is_some() {
+        let mut by: std::collections::BTreeMap<(String, u8, bool), usize> = Default::default();
+        for p in pages {
+            for (f, &l) in p.facts.iter().zip(&p.content) {
+                for bit in 0..6 {
+                    if f.cues & (1 << bit) != 0 {
+                        *by.entry((p.source.clone(), bit, l)).or_default() += 1;
+                    }
+                }
+            }
+        }
+        for (k, v) in by {
+            log(&format!("cue {k:?}: {v}"));
+        }
+    }
     log(&format!("{} pages, {} blocks", pages.len(), pages.iter().map(|p| p.facts.len()).sum::<usize>()));
     let first = fit(&content_rows(&all, cfg.bits, None), cfg);
     log("first layer fitted");
@@ -373,6 +388,13 @@ pub fn detokenize(s: &str) -> String {
     out
 }
 
+/// A caption or a source credit.
+fn is_furniture(paragraph: &str) -> bool {
+    use crate::analysis::extract::classifier::cues::{is_caption, source_credit};
+    let key = crate::analysis::normalize::lowercase(paragraph);
+    is_caption(&key) || source_credit(paragraph).is_some()
+}
+
 /// Reads up to `limit` articles of VietNews JSON Lines (through `xz -dc` for .xz files).
 pub fn read_vietnews(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<Article>> {
     use std::io::BufRead;
@@ -394,7 +416,13 @@ pub fn read_vietnews(path: &std::path::Path, limit: usize) -> std::io::Result<Ve
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else { continue };
         let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
         let mut paragraphs = vec![detokenize(&get("summary"))];
-        paragraphs.extend(get("body").split('\n').map(detokenize).filter(|p| !p.is_empty()));
+        // VietNews bodies keep photo captions and credits inline; gold text leaves them out.
+        paragraphs.extend(
+            get("body")
+                .split('\n')
+                .map(detokenize)
+                .filter(|p| !p.is_empty() && !is_furniture(p)),
+        );
         out.push(Article {
             title: detokenize(&get("title")),
             paragraphs,

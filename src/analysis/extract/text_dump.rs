@@ -5,6 +5,7 @@ use rustc_hash::FxHashSet;
 
 use super::classifier::facts::ends_sentence;
 use super::classifier::model::keep_threshold;
+use super::classifier::cues::{is_caption, source_credit};
 use super::classifier::{BlockFacts, BlockModel};
 
 use super::dates::vietnamese_timestamp;
@@ -36,6 +37,12 @@ pub fn extract(text: &str, include_removed: bool, model: &BlockModel) -> Extract
     let title_key = title_at.map_or("", |i| facts[i].key.as_str());
     let probs = model.content(&facts, title_key, title_at);
     let threshold = keep_threshold(probs.iter().copied().fold(0.0, f32::max));
+    if std::env::var_os("VITEXT_DEBUG_BLOCKS").is_some() {
+        for (i, f) in facts.iter().enumerate() {
+            let t: String = lines[i].chars().take(70).collect();
+            eprintln!("{:.3} {} {t}", probs[i], f.cues);
+        }
+    }
     let mut b = Builder::default();
     let mut meta = Metadata::default();
     if !title.is_empty() {
@@ -94,22 +101,6 @@ fn removed_kind(line: &str, key: &str, f: &BlockFacts, credit: bool) -> (BlockKi
     }
 }
 
-pub(crate) fn is_caption(key: &str) -> bool {
-    // "... trong cuộc gặp. Ảnh: Chu Thanh": a credit closing the line.
-    let tail_credit = key.split_whitespace().count() <= 40
-        && key
-            .rfind("ảnh:")
-            .is_some_and(|i| key.len() - i <= 48 && key[..i].trim_end().ends_with(['.', ')', '-']));
-    tail_credit
-        || key.starts_with("nguồn ảnh")
-        || key.contains("(ảnh:")
-        || key.contains("(ảnh :")
-        || key.contains("(nguồn:")
-        || key.starts_with("ảnh:")
-        || key.contains("ảnh minh họa")
-        || key.contains("ảnh minh hoạ")
-        || key.contains("(video:")
-}
 
 fn is_counter(line: &str) -> bool {
     let letters = line
@@ -122,31 +113,6 @@ fn is_counter(line: &str) -> bool {
     letters == 0 || (digits >= letters && line.len() < 80)
 }
 
-/// "(TTXVN/Vietnam+)", "Theo Sputnik, TASS", "Nguồn: VnExpress" as a whole short line.
-fn source_credit(line: &str) -> Option<String> {
-    let words = line.split_whitespace().count();
-    if words > 8 {
-        return None;
-    }
-    let mut inner = line.trim_end_matches(['.', '/']).trim();
-    if let Some(x) = inner.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
-        let x = x.trim();
-        if x.chars().next().is_some_and(char::is_uppercase) && !x.contains("Ảnh") {
-            return Some(x.to_string());
-        }
-        inner = x;
-    }
-    let lower = crate::analysis::normalize::lowercase(inner);
-    if lower.starts_with("nguồn ảnh") {
-        return None;
-    }
-    for prefix in ["theo ", "nguồn:", "nguồn "] {
-        if lower.starts_with(prefix) && !lower.starts_with("theo dõi") && words <= 6 {
-            return Some(inner[prefix.len()..].trim().to_string());
-        }
-    }
-    None
-}
 
 
 

@@ -26,6 +26,8 @@ pub struct BlockFacts {
     pub upper_tenths: u8,
     /// Digits among the non-whitespace characters, in tenths.
     pub digit_tenths: u8,
+    /// The cue words it shows (see `cues::cues_of`), one bit each.
+    pub cues: u8,
 }
 
 /// Where the readability-style subtree scorer placed an HTML block.
@@ -67,8 +69,10 @@ impl BlockFacts {
             }
         }
         let indent = text.chars().take_while(|c| *c == ' ').count().min(255) as u8;
+        let words = key.split(' ').filter(|w| !w.is_empty()).count() as u32;
         BlockFacts {
-            words: key.split(' ').filter(|w| !w.is_empty()).count() as u32,
+            cues: super::cues::cues_of(text, &key, words),
+            words,
             key,
             chars,
             link_chars: 0,
@@ -199,6 +203,9 @@ enum T {
     EndWords,
     PageProse,
     PageProseRegion,
+    BeforeColon,
+    InParens,
+    Cue,
 }
 
 /// Bucket of a word count: 0, 1, 2, 3, 4, 5-6, 7-9, 10-14, 15-24, 25-39, 40-79, 80+.
@@ -320,6 +327,21 @@ pub fn block_features(ctx: &PageContext<'_>, i: usize, bits: u8, salt: u64, out:
     s.add(T::Digits, &[u64::from(b.digit_tenths), wb.min(8)]);
     s.add(T::Bars, &[b.key.matches('|').count().min(3) as u64]);
     s.add(T::Indent, &[u64::from(b.indent.min(12) / 2), wb.min(6)]);
+    for bit in 0..8 {
+        if b.cues & (1 << bit) != 0 {
+            s.add(T::Cue, &[bit, wb.min(8)]);
+        }
+    }
+    // Credits and labels: the word before a colon ("ảnh:", "photo:", "biên dịch:") and the
+    // first word in parentheses ("(ảnh", "(ttxvn").
+    for (k, at) in b.key.match_indices(':').take(2).enumerate() {
+        let before = b.key[..at.0].rsplit(' ').next().map_or(0, word_key);
+        s.add(T::BeforeColon, &[before, k as u64, wb.min(8)]);
+    }
+    for (k, at) in b.key.match_indices('(').take(2).enumerate() {
+        let inside = b.key[at.0 + 1..].split([' ', ')', ':']).next().map_or(0, word_key);
+        s.add(T::InParens, &[inside, k as u64]);
+    }
     s.add(T::Leading, &[leading_class(&b.key)]);
     if !ctx.title_words.is_empty() {
         let (mut shared, mut total) = (0, 0);

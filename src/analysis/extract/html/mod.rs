@@ -227,5 +227,5 @@ fn is_photo_credit(key: &str) -> bool {
                 && !key.ends_with('.')
                 && AGENCIES.iter().any(|c| key.contains(c))
                 && key.contains(['/', '©', ':']))
-            || text_dump::is_caption(key))
+            || crate::analysis::extract::classifier::cues::is_caption(key))
 }
