@@ -369,6 +369,8 @@ pub fn dump_of(page: &GoldPage) -> String {
 pub struct Article {
     pub title: String,
     pub paragraphs: Vec<String>,
+    /// Its photo captions and credits, which gold text leaves out.
+    pub furniture: Vec<String>,
 }
 
 /// Undoes VietNews' tokenisation: "_" joins syllables, spaces stand around punctuation.
@@ -416,16 +418,18 @@ pub fn read_vietnews(path: &std::path::Path, limit: usize) -> std::io::Result<Ve
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else { continue };
         let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
         let mut paragraphs = vec![detokenize(&get("summary"))];
-        // VietNews bodies keep photo captions and credits inline; gold text leaves them out.
-        paragraphs.extend(
-            get("body")
-                .split('\n')
-                .map(detokenize)
-                .filter(|p| !p.is_empty() && !is_furniture(p)),
-        );
+        // VietNews bodies keep photo captions and credits inline; gold text leaves them out,
+        // and the synthetic page shows them as lines of their own.
+        let (furniture, body): (Vec<String>, Vec<String>) = get("body")
+            .split('\n')
+            .map(detokenize)
+            .filter(|p| !p.is_empty())
+            .partition(|p| is_furniture(p));
+        paragraphs.extend(body);
         out.push(Article {
             title: detokenize(&get("title")),
             paragraphs,
+            furniture,
         });
     }
     Ok(out)
@@ -472,6 +476,7 @@ impl Template {
         let indent = |l: &str| l[..l.len() - l.trim_start().len()].to_string();
         let last_content = self.content.iter().rposition(|c| *c);
         let mut paras = article.paragraphs.iter();
+        let mut furniture = article.furniture.iter();
         let mut out: Vec<String> = Vec::with_capacity(self.lines.len() + 8);
         let mut gold = vec![article.title.clone()];
         let mut other = others.iter().cycle();
@@ -482,6 +487,11 @@ impl Template {
                 if let Some(p) = paras.next() {
                     out.push(format!("{}{}", indent(line), p));
                     gold.push(p.clone());
+                    if next_random(rng) % 3 == 0 {
+                        if let Some(f) = furniture.next() {
+                            out.push(format!("{}{}", indent(line), f));
+                        }
+                    }
                 }
                 if Some(i) == last_content {
                     for p in paras.by_ref() {
