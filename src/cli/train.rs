@@ -37,9 +37,6 @@ pub struct ExtractArgs {
     /// the Vietnamese dumps among --titled (synthetic pages with exact gold).
     #[arg(long)]
     vietnews: Option<PathBuf>,
-    /// Use every dump with a known headline line as a template, not only the --titled ones.
-    #[arg(long)]
-    all_templates: bool,
     /// How many synthetic dumps to make.
     #[arg(long, default_value_t = 3000)]
     synthetic: usize,
@@ -210,9 +207,15 @@ fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
                 pages.extend(tx::label_html(&g.site, &g.source, html, &g.gold));
             }
             let Some(dump) = &g.dump else { continue };
-            pages.push(tx::label_dump(&g.site, &g.source, dump, &g.gold, g.title.as_deref()));
+            pages.push(tx::label_dump(
+                &g.site,
+                &g.source,
+                dump,
+                &g.gold,
+                g.title.as_deref(),
+            ));
             let t = tx::Template::new(&g.site, dump, &g.gold, g.title.as_deref());
-            if t.has_title() && (titled || a.all_templates) {
+            if t.has_title() && titled {
                 templates.push(t);
             }
         }
@@ -220,7 +223,12 @@ fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(path) = &a.vietnews {
         let articles = tx::read_vietnews(path, a.synthetic + 64)?;
-        eprintln!("{}: {} articles, {} templates", path.display(), articles.len(), templates.len());
+        eprintln!(
+            "{}: {} articles, {} templates",
+            path.display(),
+            articles.len(),
+            templates.len()
+        );
         let mut rng = 0x9e37_79b9_7f4a_7c15u64;
         if !templates.is_empty() && articles.len() > 8 {
             for k in 0..a.synthetic.min(articles.len() - 8) {
@@ -228,7 +236,13 @@ fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
                 let others: Vec<&tx::Article> = articles[k + 1..k + 8].iter().collect();
                 let (dump, gold) = t.transplant(&articles[k], &others, &mut rng);
                 let title = &articles[k].title;
-                pages.push(tx::label_dump(&t.site, "synthetic", &dump, &gold, Some(title)));
+                pages.push(tx::label_dump(
+                    &t.site,
+                    "synthetic",
+                    &dump,
+                    &gold,
+                    Some(title),
+                ));
             }
         }
     }
@@ -242,12 +256,18 @@ fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
         epochs: a.epochs,
         ..Default::default()
     };
-    let model = tx::train(&pages, &cfg, &mut |m| eprintln!("{:>6.1}s {m}", t0.elapsed().as_secs_f64()));
+    let model = tx::train(&pages, &cfg, &mut |m| {
+        eprintln!("{:>6.1}s {m}", t0.elapsed().as_secs_f64())
+    });
     if let Some(parent) = a.out.parent() {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(&a.out, model.to_bytes())?;
-    eprintln!("wrote {} in {:.1}s", a.out.display(), t0.elapsed().as_secs_f64());
+    eprintln!(
+        "wrote {} in {:.1}s",
+        a.out.display(),
+        t0.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

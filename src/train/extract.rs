@@ -144,13 +144,16 @@ fn content_rows(pages: &[&LabelledPage], bits: u8, first: Option<&BlockModel>) -
     let mut rows = Vec::new();
     for p in pages {
         let ctx = PageContext::new(&p.facts, &p.title_key, p.title_at);
-        let probs = first.map(|m| m.first_layer(&p.facts, &p.title_key, p.title_at));
+        let stacked = first.map(|m| m.first_layer(&p.facts, &p.title_key, p.title_at));
         let page_words: u32 = p.facts.iter().map(|f| f.words).sum();
         for i in 0..p.facts.len() {
             let mut features = Vec::with_capacity(64);
-            match &probs {
+            match &stacked {
                 None => block_features(&ctx, i, bits, BlockModel::salt(CONTENT), &mut features),
-                Some(probs) => stacked_features(&ctx, probs, i, bits, &mut features),
+                Some((base, ends, probs)) => {
+                    let from = if i == 0 { 0 } else { ends[i - 1] };
+                    stacked_features(&base[from..ends[i]], probs, i, bits, &mut features)
+                }
             }
             rows.push(Row {
                 features,
@@ -188,22 +191,11 @@ fn title_rows(pages: &[&LabelledPage], bits: u8) -> Vec<Row> {
 pub fn train(pages: &[LabelledPage], cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> BlockModel {
     let all: Vec<&LabelledPage> = pages.iter().collect();
     let zero = || vec![0f32; 1usize << cfg.bits];
-    if std::env::var_os("VITEXT_DEBUG_CUES").is_some() {
-        let mut by: std::collections::BTreeMap<(String, u8, bool), usize> = Default::default();
-        for p in pages {
-            for (f, &l) in p.facts.iter().zip(&p.content) {
-                for bit in 0..6 {
-                    if f.cues & (1 << bit) != 0 {
-                        *by.entry((p.source.clone(), bit, l)).or_default() += 1;
-                    }
-                }
-            }
-        }
-        for (k, v) in by {
-            log(&format!("cue {k:?}: {v}"));
-        }
-    }
-    log(&format!("{} pages, {} blocks", pages.len(), pages.iter().map(|p| p.facts.len()).sum::<usize>()));
+    log(&format!(
+        "{} pages, {} blocks",
+        pages.len(),
+        pages.iter().map(|p| p.facts.len()).sum::<usize>()
+    ));
     let first = fit(&content_rows(&all, cfg.bits, None), cfg);
     log("first layer fitted");
     let title = fit(&title_rows(&all, cfg.bits), cfg);
@@ -241,7 +233,10 @@ pub struct GoldPage {
 /// Reads a folder of NAME.html / NAME.html.gz / NAME.txt inputs beside NAME.gold.txt (and
 /// NAME.meta.json with the page's url and title). `gold_starts_with_title`: the gold's first
 /// line is the headline (the Vietnamese sets).
-pub fn read_gold_dir(dir: &std::path::Path, gold_starts_with_title: bool) -> std::io::Result<Vec<GoldPage>> {
+pub fn read_gold_dir(
+    dir: &std::path::Path,
+    gold_starts_with_title: bool,
+) -> std::io::Result<Vec<GoldPage>> {
     let source = dir
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -292,7 +287,10 @@ pub fn read_gold_dir(dir: &std::path::Path, gold_starts_with_title: bool) -> std
         });
         let prefix = name.split(['_', '-']).next().unwrap_or("");
         let site = host.unwrap_or_else(|| {
-            if !prefix.is_empty() && prefix.chars().all(char::is_alphabetic) && source.starts_with("vi-") {
+            if !prefix.is_empty()
+                && prefix.chars().all(char::is_alphabetic)
+                && source.starts_with("vi-")
+            {
                 prefix.to_string()
             } else {
                 format!("{source}/{name}")
@@ -300,7 +298,11 @@ pub fn read_gold_dir(dir: &std::path::Path, gold_starts_with_title: bool) -> std
         });
         let title = field("title").or_else(|| {
             gold_starts_with_title
-                .then(|| gold.lines().find(|l| !l.trim().is_empty()).map(|l| l.trim().to_string()))
+                .then(|| {
+                    gold.lines()
+                        .find(|l| !l.trim().is_empty())
+                        .map(|l| l.trim().to_string())
+                })
                 .flatten()
         });
         out.push(GoldPage {
@@ -317,15 +319,27 @@ pub fn read_gold_dir(dir: &std::path::Path, gold_starts_with_title: bool) -> std
 }
 
 fn gunzip(path: &std::path::Path) -> std::io::Result<String> {
-    let out = std::process::Command::new("gzip").arg("-dc").arg(path).output()?;
+    let out = std::process::Command::new("gzip")
+        .arg("-dc")
+        .arg(path)
+        .output()?;
     if !out.status.success() {
-        return Err(std::io::Error::other(format!("gzip -dc {} failed", path.display())));
+        return Err(std::io::Error::other(format!(
+            "gzip -dc {} failed",
+            path.display()
+        )));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// A dump page labelled for training: lines cut as extraction cuts them.
-pub fn label_dump(site: &str, source: &str, dump: &str, gold: &str, title: Option<&str>) -> LabelledPage {
+pub fn label_dump(
+    site: &str,
+    source: &str,
+    dump: &str,
+    gold: &str,
+    title: Option<&str>,
+) -> LabelledPage {
     let (lines, facts) = crate::analysis::extract::text_dump::line_facts(dump);
     let content = label_blocks(&lines, gold);
     let title_at = title.and_then(|t| find_title(&facts, &lines, t));
@@ -380,7 +394,10 @@ pub fn detokenize(s: &str) -> String {
     let words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
     let mut glue_next = false;
     for w in words {
-        let closing = matches!(w, "," | "." | ";" | ":" | "!" | "?" | ")" | "]" | "”" | "%" | "...");
+        let closing = matches!(
+            w,
+            "," | "." | ";" | ":" | "!" | "?" | ")" | "]" | "”" | "%" | "..."
+        );
         if !out.is_empty() && !closing && !glue_next {
             out.push(' ');
         }
@@ -406,7 +423,11 @@ pub fn read_vietnews(path: &std::path::Path, limit: usize) -> std::io::Result<Ve
             .arg(path)
             .stdout(std::process::Stdio::piped())
             .spawn()?;
-        Box::new(std::io::BufReader::new(child.stdout.ok_or_else(|| std::io::Error::other("xz: no stdout"))?))
+        Box::new(std::io::BufReader::new(
+            child
+                .stdout
+                .ok_or_else(|| std::io::Error::other("xz: no stdout"))?,
+        ))
     } else {
         Box::new(std::io::BufReader::new(std::fs::File::open(path)?))
     };
@@ -415,7 +436,9 @@ pub fn read_vietnews(path: &std::path::Path, limit: usize) -> std::io::Result<Ve
         if out.len() >= limit {
             break;
         }
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else { continue };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else {
+            continue;
+        };
         let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
         let mut paragraphs = vec![detokenize(&get("summary"))];
         // VietNews bodies keep photo captions and credits inline; gold text leaves them out,
@@ -472,7 +495,12 @@ impl Template {
     /// headline, the article's lines take its paragraphs in order (more paragraphs go after
     /// the last, fewer leave the rest out), and some headline-like boilerplate lines (related
     /// stories) take `others`' headlines. Returns the dump and its gold.
-    pub fn transplant(&self, article: &Article, others: &[&Article], rng: &mut u64) -> (String, String) {
+    pub fn transplant(
+        &self,
+        article: &Article,
+        others: &[&Article],
+        rng: &mut u64,
+    ) -> (String, String) {
         let indent = |l: &str| l[..l.len() - l.trim_start().len()].to_string();
         let last_content = self.content.iter().rposition(|c| *c);
         let mut paras = article.paragraphs.iter();

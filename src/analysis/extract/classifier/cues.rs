@@ -47,9 +47,19 @@ pub(crate) const WIDGET_CUES: &[&str] = &[
     "trang chủ",
 ];
 
+/// The bit of `cues_of` saying a block opens a list of related links.
+pub(crate) const RELATED_CUE: u8 = 1 << 3;
+
+/// The longest block a cue is looked for in (a caption with its credit).
+const CUE_MAX_WORDS: u32 = 40;
+
 /// Which cues a block shows, one bit each.
 pub(crate) fn cues_of(text: &str, key: &str, words: u32) -> u8 {
     let mut bits = 0u8;
+    if words > CUE_MAX_WORDS {
+        // Paragraphs: no cue is that long (and this is most of a page's text).
+        return bits;
+    }
     let short = words <= 12;
     let ends = super::facts::ends_sentence(key);
     for (bit, on) in [

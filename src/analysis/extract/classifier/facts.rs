@@ -339,7 +339,10 @@ pub fn block_features(ctx: &PageContext<'_>, i: usize, bits: u8, salt: u64, out:
         s.add(T::BeforeColon, &[before, k as u64, wb.min(8)]);
     }
     for (k, at) in b.key.match_indices('(').take(2).enumerate() {
-        let inside = b.key[at.0 + 1..].split([' ', ')', ':']).next().map_or(0, word_key);
+        let inside = b.key[at.0 + 1..]
+            .split([' ', ')', ':'])
+            .next()
+            .map_or(0, word_key);
         s.add(T::InParens, &[inside, k as u64]);
     }
     s.add(T::Leading, &[leading_class(&b.key)]);
@@ -349,7 +352,11 @@ pub fn block_features(ctx: &PageContext<'_>, i: usize, bits: u8, salt: u64, out:
             total += 1;
             shared += usize::from(ctx.title_words.contains(w));
         }
-        let overlap = if total == 0 { 0 } else { 1 + shared * 4 / total };
+        let overlap = if total == 0 {
+            0
+        } else {
+            1 + shared * 4 / total
+        };
         s.add(T::TitleOverlap, &[overlap as u64, wb.min(8)]);
     }
     for d in [-2i64, -1, 1, 2] {
@@ -408,7 +415,14 @@ pub fn verdict_features(probs: &[f32], i: usize, bits: u8, salt: u64, out: &mut 
 }
 
 /// Features of line `i` of a dump as a headline candidate.
-pub fn title_features(ctx: &PageContext<'_>, i: usize, rank: usize, bits: u8, salt: u64, out: &mut Vec<u32>) {
+pub fn title_features(
+    ctx: &PageContext<'_>,
+    i: usize,
+    rank: usize,
+    bits: u8,
+    salt: u64,
+    out: &mut Vec<u32>,
+) {
     let b = &ctx.blocks[i];
     let mut s = Sink {
         out,
@@ -451,11 +465,21 @@ pub fn title_features(ctx: &PageContext<'_>, i: usize, rank: usize, bits: u8, sa
     let own: FxHashSet<&str> = b.key.split(' ').filter(|w| w.chars().count() > 2).collect();
     if !own.is_empty() {
         let mut seen: FxHashSet<&str> = FxHashSet::default();
-        for nb in ctx.blocks[i + 1..].iter().take(12).filter(|b| b.words >= 12) {
+        for nb in ctx.blocks[i + 1..]
+            .iter()
+            .take(12)
+            .filter(|b| b.words >= 12)
+        {
             seen.extend(nb.key.split(' ').filter(|w| own.contains(w)));
         }
-        s.add(T::FollowOverlap, &[(seen.len() * 5 / own.len()) as u64, wb.min(8)]);
+        s.add(
+            T::FollowOverlap,
+            &[(seen.len() * 5 / own.len()) as u64, wb.min(8)],
+        );
     }
     s.add(T::EndWords, &[b.key.rsplit(' ').next().map_or(0, word_key)]);
-    s.add(T::WindowProse, &[u64::from(ctx.prose_in(i + 1, i + 6).min(5))]);
+    s.add(
+        T::WindowProse,
+        &[u64::from(ctx.prose_in(i + 1, i + 6).min(5))],
+    );
 }

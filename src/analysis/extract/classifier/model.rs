@@ -56,6 +56,13 @@ impl BlockModel {
         Self::from_bytes(EMBEDDED_BLOCKS)
     }
 
+    /// The embedded model, loaded once (for tests).
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> &'static BlockModel {
+        static MODEL: std::sync::OnceLock<BlockModel> = std::sync::OnceLock::new();
+        MODEL.get_or_init(|| BlockModel::embedded().expect("the embedded block model loads"))
+    }
+
     /// Hash width of the weight tables.
     pub fn bits(&self) -> u8 {
         self.bits
@@ -122,9 +129,6 @@ impl BlockModel {
             feats.clear();
             title_features(&ctx, i, rank, self.bits, SALTS[TITLE], &mut feats);
             let s = self.score(TITLE, &feats);
-            if std::env::var_os("VITEXT_DEBUG_TITLE").is_some() {
-                eprintln!("{s:8.3} {i:4} {}", blocks[i].key);
-            }
             if best.is_none_or(|(_, b)| s > b) {
                 best = Some((i, s));
             }
@@ -132,28 +136,41 @@ impl BlockModel {
         best.map(|(i, _)| i)
     }
 
-    /// The first layer's probabilities that each block is the article's text.
-    pub fn first_layer(&self, blocks: &[BlockFacts], title_key: &str, title_at: Option<usize>) -> Vec<f32> {
+    /// The first layer's features of every block (flat, `ends[i]` closing block i's) and its
+    /// probabilities that each block is the article's text.
+    pub fn first_layer(
+        &self,
+        blocks: &[BlockFacts],
+        title_key: &str,
+        title_at: Option<usize>,
+    ) -> (Vec<u32>, Vec<usize>, Vec<f32>) {
         let ctx = PageContext::new(blocks, title_key, title_at);
-        let mut feats = Vec::with_capacity(64);
-        (0..blocks.len())
-            .map(|i| {
-                feats.clear();
-                block_features(&ctx, i, self.bits, SALTS[CONTENT], &mut feats);
-                sigmoid(self.score(CONTENT, &feats))
-            })
-            .collect()
+        let mut feats = Vec::with_capacity(blocks.len() * 64);
+        let mut ends = Vec::with_capacity(blocks.len());
+        let mut probs = Vec::with_capacity(blocks.len());
+        for i in 0..blocks.len() {
+            let start = feats.len();
+            block_features(&ctx, i, self.bits, SALTS[CONTENT], &mut feats);
+            probs.push(sigmoid(self.score(CONTENT, &feats[start..])));
+            ends.push(feats.len());
+        }
+        (feats, ends, probs)
     }
 
     /// Each block's probability of being the article's text, given the page's title (folded)
     /// and, in a dump, the headline's line.
-    pub fn content(&self, blocks: &[BlockFacts], title_key: &str, title_at: Option<usize>) -> Vec<f32> {
-        let first = self.first_layer(blocks, title_key, title_at);
-        let ctx = PageContext::new(blocks, title_key, title_at);
+    pub fn content(
+        &self,
+        blocks: &[BlockFacts],
+        title_key: &str,
+        title_at: Option<usize>,
+    ) -> Vec<f32> {
+        let (base, ends, first) = self.first_layer(blocks, title_key, title_at);
         let mut feats = Vec::with_capacity(80);
         (0..blocks.len())
             .map(|i| {
-                stacked_features(&ctx, &first, i, self.bits, &mut feats);
+                let from = if i == 0 { 0 } else { ends[i - 1] };
+                stacked_features(&base[from..ends[i]], &first, i, self.bits, &mut feats);
                 sigmoid(self.score(STACKED, &feats))
             })
             .collect()
@@ -164,8 +181,14 @@ impl BlockModel {
 /// or less on pages where the model is unsure of every block (listings, catalogues): the
 /// page's best blocks are still its content, and an empty answer is never right.
 pub fn keep_threshold(best: f32) -> f32 {
-    CONTENT_MIN_PROBABILITY.min(UNSURE_PAGE_SHARE * best)
+    CONTENT_MIN_PROBABILITY
+        .min(UNSURE_PAGE_SHARE * best)
+        .max(NEVER_CONTENT_PROBABILITY)
 }
+
+/// A block the model gives less than this is never kept, however unsure it is of the rest
+/// of the page (a page of one repeated line has no article).
+const NEVER_CONTENT_PROBABILITY: f32 = 0.1;
 
 /// See `keep_threshold` (three site folds of WCXB dev / ScrapingHub / leave-one-site-out
 /// Vietnamese HTML: 0.3 gives 0.901 / 0.948 / 0.901, 0.4 0.900 / 0.951 / 0.900, 0.5 0.895 /
@@ -176,11 +199,16 @@ const UNSURE_PAGE_SHARE: f32 = 0.4;
 /// (see `keep_threshold`).
 pub const CONTENT_MIN_PROBABILITY: f32 = 0.5;
 
-/// The second layer's features: the block's own (salted for this layer) and the first layer's
-/// verdicts around it, into `feats` (cleared first).
-pub fn stacked_features(ctx: &PageContext<'_>, first: &[f32], i: usize, bits: u8, feats: &mut Vec<u32>) {
+/// The second layer's features, into `feats` (cleared first): the block's own first-layer
+/// features moved to this layer's buckets (one mix each, not the templates again) and the first
+/// layer's verdicts around it.
+pub fn stacked_features(base: &[u32], first: &[f32], i: usize, bits: u8, feats: &mut Vec<u32>) {
     feats.clear();
-    block_features(ctx, i, bits, SALTS[STACKED], feats);
+    let mask = (1u64 << bits) - 1;
+    feats
+        .extend(base.iter().map(|&f| {
+            (crate::analysis::features::mix(u64::from(f), SALTS[STACKED]) & mask) as u32
+        }));
     verdict_features(first, i, bits, SALTS[STACKED], feats);
 }
 

