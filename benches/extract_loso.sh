@@ -1,26 +1,45 @@
 #!/usr/bin/env bash
-# Leave-one-site-out figures of the block model on the Vietnamese dev pages: for each site, a
-# model is trained without any page of that site (nor templates from it), then scored on that
-# site's HTML pages and dumps with ../shared/eval/score.py. Prints per-site and mean figures.
-# usage: benches/extract_loso.sh [SYNTHETIC=2000] (from the repository root, after a release build)
+# Extraction figures on sites the block model has not seen (../shared/eval/score.py extract):
+#  1. leave-one-site-out on the Vietnamese dev pages (vi-html-dev and its inscriptis dumps
+#     vi-dumps-dev): for each site (dantri, hocmai, aitvietnam) a model trained without any
+#     page or template of that site scores that site's pages, page by page;
+#  2. N site folds (default 3) of WCXB dev and ScrapingHub, HTML and dumps: a model trained
+#     without the sites of fold K (a site's fold is a hash of its host) scores their pages.
+# Training goes through models/tools/train_extract.sh (inscriptis dumps made once).
+# usage: benches/extract_loso.sh [FOLDS]   (from the repository root; about 10 minutes)
 set -euo pipefail
 E=../shared/data/extract
-SYN=${1:-2000}
-BIN=target/release/vitext
+FOLDS=${1:-3}
+cargo build --release --quiet
+BIN=$(mktemp -d)/vitext
+cp target/release/vitext "$BIN"
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-sites=$(ls $E/vi-html-dev/*.gold.txt | xargs -n1 basename | cut -d_ -f1 | sort -u)
-for site in $sites; do
-  $BIN train extract --pages $E/vi-dumps-dev --pages $E/seeds-vi --pages $E/vi-html-dev \
-    --pages $E/wcxb-dev --pages $E/scrapinghub \
-    --titled $E/vi-dumps-dev --titled $E/seeds-vi --titled $E/vi-html-dev \
-    --vietnews ../shared/data/unlabelled/vietnews/train-00.jsonl.xz --synthetic "$SYN" \
-    --exclude-site "$site" --out "$WORK/$site/extract.bin" 2>/dev/null
+trap 'rm -rf "$WORK" "$(dirname "$BIN")"' EXIT
+train() { VITEXT_BIN="$BIN" models/tools/train_extract.sh "$@" 2>/dev/null; }
+score() { python3 ../shared/eval/score.py extract --gold "$1" --cmd "$BIN analyze --jsonl --stages extract --model-dir $2" | grep '^extract'; }
+echo "== leave one site out (Vietnamese dev pages)"
+for site in $(ls $E/vi-html-dev/*.gold.txt | xargs -n1 basename | cut -d_ -f1 | sort -u); do
+  train --exclude-site "$site" --out "$WORK/$site/extract.bin"
   for set in vi-html-dev vi-dumps-dev; do
     mkdir -p "$WORK/pages/$set-$site"
     ln -sf "$(realpath $E/$set)/${site}"_* "$WORK/pages/$set-$site/"
-    printf '%-12s %-13s ' "$site" "$set"
-    python3 ../shared/eval/score.py extract --gold "$WORK/pages/$set-$site" \
-      --cmd "$BIN analyze --jsonl --stages extract --model-dir $WORK/$site" | grep '^extract'
+    printf '%-12s %-13s %s\n' "$site" "$set" "$(score "$WORK/pages/$set-$site" "$WORK/$site")"
+  done
+done
+echo "== $FOLDS site folds (WCXB dev, ScrapingHub; HTML and inscriptis dumps)"
+DUMPS=${VITEXT_DUMPS_DIR:-/tmp/vitext-dumps}
+for k in $(seq 0 $((FOLDS - 1))); do
+  D="$WORK/fold$k"
+  mkdir -p "$D"
+  train --exclude-fold "$k/$FOLDS" --write-excluded "$D/excluded.txt" --out "$D/extract.bin"
+  for src in wcxb-dev scrapinghub; do
+    for kind in html dump; do
+      G="$D/$src-$kind"
+      mkdir -p "$G"
+      base=$E/$src
+      [ $kind = dump ] && base=$DUMPS/$src
+      grep "^$src/" "$D/excluded.txt" | cut -d/ -f2 | while read -r n; do ln -sf "$(realpath $base)/$n".* "$G/"; done
+      printf 'fold %s %-12s %-5s %s\n' "$k" "$src" "$kind" "$(score "$G" "$D")"
+    done
   done
 done

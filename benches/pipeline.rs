@@ -54,10 +54,11 @@ fn stages(c: &mut Criterion) {
             words
         })
     });
+    let blocks = vitext::analysis::extract::classifier::BlockModel::embedded().expect("loads");
     g.bench_function("extract (text dump)", |b| {
         b.iter(|| {
             docs.iter()
-                .map(|d| text_dump::extract(d, false).text.len())
+                .map(|d| text_dump::extract(d, false, &blocks).text.len())
                 .sum::<usize>()
         })
     });
@@ -113,7 +114,7 @@ fn stages(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(3));
     g.bench_function("extract (html)", |b| {
         b.iter(|| {
-            vitext::analysis::extract::html::extract(html, false)
+            vitext::analysis::extract::html::extract(html, false, &blocks)
                 .text
                 .len()
         })

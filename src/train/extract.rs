@@ -16,6 +16,7 @@ pub struct LabelledPage {
     pub site: String,
     /// Which source set (folder) it came from, for reports.
     pub source: String,
+    /// Its blocks, as extraction sees them.
     pub facts: Vec<BlockFacts>,
     /// Whether each block is article text.
     pub content: Vec<bool>,
@@ -72,7 +73,9 @@ pub fn find_title(facts: &[BlockFacts], texts: &[&str], title: &str) -> Option<u
 /// Training settings.
 #[derive(Clone, Debug)]
 pub struct TrainConfig {
+    /// log2 of each layer's weight table.
     pub bits: u8,
+    /// Passes over the blocks.
     pub epochs: usize,
     /// AdaGrad's learning rate.
     pub rate: f32,
@@ -219,11 +222,17 @@ pub fn train(pages: &[LabelledPage], cfg: &TrainConfig, log: &mut dyn FnMut(&str
 
 /// A page of a gold folder: its input (HTML or a dump), gold text, site and known title.
 pub struct GoldPage {
+    /// The file name without extension.
     pub name: String,
+    /// The page's site (see `read_gold_dir`).
     pub site: String,
+    /// The folder it was read from.
     pub source: String,
+    /// The page as HTML, when it is one.
     pub html: Option<String>,
+    /// The page as a text dump, when it is one.
     pub dump: Option<String>,
+    /// Its main text.
     pub gold: String,
     /// The headline when known: meta.json's title, or the gold's first line where the gold
     /// starts with it.
@@ -381,7 +390,9 @@ pub fn dump_of(page: &GoldPage) -> String {
 
 /// A news article: headline, summary and paragraphs.
 pub struct Article {
+    /// The headline.
     pub title: String,
+    /// The summary, then the body's paragraphs.
     pub paragraphs: Vec<String>,
     /// Its photo captions and credits, which gold text leaves out.
     pub furniture: Vec<String>,
@@ -460,6 +471,7 @@ pub fn read_vietnews(path: &std::path::Path, limit: usize) -> std::io::Result<Ve
 
 /// A real dump whose article text can be swapped for another article's.
 pub struct Template {
+    /// The site of the dump it was made from.
     pub site: String,
     lines: Vec<String>,
     content: Vec<bool>,
@@ -548,4 +560,74 @@ fn next_random(rng: &mut u64) -> u64 {
     *rng ^= *rng >> 7;
     *rng ^= *rng << 17;
     *rng
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_are_labelled_by_the_gold_text_in_order() {
+        let gold =
+            "Giá vàng giảm mạnh\nGiá vàng thế giới giảm khi kinh tế Mỹ vững mạnh hơn dự báo.";
+        let labels = label_blocks(
+            &[
+                "Trang chủ",
+                "Giá vàng giảm mạnh",
+                "Giá vàng thế giới giảm khi kinh tế Mỹ vững mạnh hơn dự báo.",
+                "kinh tế Mỹ",
+                "Mỹ vững giảm khi kinh tế",
+            ],
+            gold,
+        );
+        // A short fragment inside the gold is not a block of it unless it is a whole line;
+        // the words of a line out of order are not the line.
+        assert_eq!(labels, [false, true, true, false, false]);
+    }
+
+    #[test]
+    fn vietnews_text_is_detokenized() {
+        assert_eq!(
+            detokenize("Ngày 22/6 , cơ_quan CSĐT ( Công_an TP. Hưng_Yên ) cho biết ."),
+            "Ngày 22/6, cơ quan CSĐT (Công an TP. Hưng Yên) cho biết."
+        );
+    }
+
+    #[test]
+    fn a_model_learns_to_tell_article_lines_from_menus() {
+        // Pages of menus around sentences: a model trained on some tells them apart on another.
+        let page = |k: usize| {
+            let mut lines = Vec::new();
+            let mut gold = Vec::new();
+            for i in 0..6 {
+                lines.push(format!("Chuyên mục {}", (i + k) % 9));
+            }
+            for i in 0..5 {
+                let s = format!(
+                    "Câu thứ {i} của bài số {k} kể lại sự việc đã diễn ra trong ngày hôm qua tại thành phố."
+                );
+                lines.push(s.clone());
+                gold.push(s);
+            }
+            lines.push("Liên hệ quảng cáo".to_string());
+            (lines.join("\n"), gold.join("\n"))
+        };
+        let pages: Vec<LabelledPage> = (0..40)
+            .map(|k| {
+                let (dump, gold) = page(k);
+                label_dump(&format!("site{k}"), "test", &dump, &gold, None)
+            })
+            .collect();
+        let cfg = TrainConfig {
+            bits: 12,
+            epochs: 4,
+            ..Default::default()
+        };
+        let model = train(&pages, &cfg, &mut |_| {});
+        let (dump, _) = page(99);
+        let (_, facts) = crate::analysis::extract::text_dump::line_facts(&dump);
+        let probs = model.content(&facts, "", None);
+        assert!(probs[..6].iter().all(|p| *p < 0.5), "{probs:?}");
+        assert!(probs[6..11].iter().all(|p| *p > 0.5), "{probs:?}");
+    }
 }

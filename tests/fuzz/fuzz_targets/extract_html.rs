@@ -2,10 +2,20 @@
 //! was in the page (no invented characters beyond whitespace it joins with).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use vitext::analysis::extract::classifier::BlockModel;
 use vitext::analysis::extract::html;
+
+/// The embedded block model, loaded once.
+fn model() -> &'static BlockModel {
+    static MODEL: std::sync::OnceLock<BlockModel> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| BlockModel::embedded().expect("the embedded block model loads"))
+}
 
 fuzz_target!(|data: &[u8]| {
     let page = String::from_utf8_lossy(data);
-    let out = html::extract(&page, data.first().is_some_and(|b| b & 1 == 1));
-    assert!(out.text.len() <= page.len() * 4 + 64, "output out of proportion");
+    let out = html::extract(&page, data.first().is_some_and(|b| b & 1 == 1), model());
+    assert!(
+        out.text.len() <= page.len() * 4 + 64,
+        "output out of proportion"
+    );
 });

@@ -47,6 +47,10 @@ pub(crate) const WIDGET_CUES: &[&str] = &[
     "trang chủ",
 ];
 
+/// The bits of `cues_of` saying a block is a whole-line source credit or a timestamp line:
+/// never article text by the gold convention (bylines, credits and dates are metadata).
+pub(crate) const CREDIT_OR_TIMESTAMP: u8 = 1 << 1 | 1 << 2;
+
 /// The bit of `cues_of` saying a block opens a list of related links.
 pub(crate) const RELATED_CUE: u8 = 1 << 3;
 

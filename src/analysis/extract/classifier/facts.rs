@@ -9,8 +9,9 @@ use crate::analysis::features::{feature_hash, hash_str};
 pub struct BlockFacts {
     /// The block's text folded (lowercase, single spaces).
     pub key: String,
-    /// Words (whitespace-separated) and non-whitespace characters.
+    /// Words (whitespace-separated).
     pub words: u32,
+    /// Non-whitespace characters.
     pub chars: u32,
     /// Non-whitespace characters inside links (HTML only).
     pub link_chars: u32,
@@ -91,11 +92,9 @@ impl BlockFacts {
 }
 
 fn tenths(part: u32, whole: u32) -> u8 {
-    if whole == 0 {
-        0
-    } else {
-        (part * 10 / whole).min(10) as u8
-    }
+    (part * 10)
+        .checked_div(whole)
+        .map_or(0, |t| t.min(10) as u8)
 }
 
 /// Whether a (folded) block ends as a sentence does.
@@ -206,7 +205,11 @@ enum T {
     BeforeColon,
     InParens,
     Cue,
+    SureDistance,
 }
+
+/// A first-layer probability this high is a block the second layer can lean on.
+const SURE: f32 = 0.8;
 
 /// Bucket of a word count: 0, 1, 2, 3, 4, 5-6, 7-9, 10-14, 15-24, 25-39, 40-79, 80+.
 fn words_bucket(w: u32) -> u64 {
@@ -352,11 +355,7 @@ pub fn block_features(ctx: &PageContext<'_>, i: usize, bits: u8, salt: u64, out:
             total += 1;
             shared += usize::from(ctx.title_words.contains(w));
         }
-        let overlap = if total == 0 {
-            0
-        } else {
-            1 + shared * 4 / total
-        };
+        let overlap = (shared * 4).checked_div(total).map_or(0, |q| q + 1);
         s.add(T::TitleOverlap, &[overlap as u64, wb.min(8)]);
     }
     for d in [-2i64, -1, 1, 2] {
@@ -406,6 +405,19 @@ pub fn verdict_features(probs: &[f32], i: usize, bits: u8, salt: u64, out: &mut 
     let (lo, hi) = (i.saturating_sub(6), (i + 7).min(n));
     let mean = probs[lo..hi].iter().sum::<f32>() / (hi - lo) as f32;
     s.add(T::VerdictWindow, &[bucket(mean), bucket(probs[i])]);
+    // How far the block is from the nearest blocks the first layer is sure of, on each side:
+    // lists after the article's last sure paragraph are the page's, not the article's.
+    let sure = |p: &f32| *p > SURE;
+    let back = probs[..i]
+        .iter()
+        .rev()
+        .position(sure)
+        .map_or(99, |d| distance_bucket(d as i64 + 1));
+    let ahead = probs[i + 1..]
+        .iter()
+        .position(sure)
+        .map_or(99, |d| distance_bucket(d as i64 + 1));
+    s.add(T::SureDistance, &[back, ahead, bucket(probs[i])]);
     let before = probs[..i].iter().any(|p| *p > 0.5);
     let after = probs[i + 1..].iter().any(|p| *p > 0.5);
     s.add(

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, Selector};
 
+use super::classifier::cues::CREDIT_OR_TIMESTAMP;
 use super::classifier::model::keep_threshold;
 use super::classifier::{BlockFacts, BlockModel};
 use super::{dates, fold, is_spam, text_dump, word_share, BlockKind, Builder, Extracted, Metadata};
@@ -89,7 +90,8 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
     let probs = model.content(&facts, &title_key, None);
     // Gold text leaves captions out (WCXB dev and ScrapingHub: 769 of 836 figcaptions of six
     // words or more), even where the pictures tell the story; gambling spam has no page to
-    // learn from, and its cue list fires on none of 448,573 VietNews paragraphs; readers'
+    // learn from, and its cue list fires on none of 448,573 VietNews paragraphs; a whole-line
+    // source credit or timestamp is metadata; readers'
     // comments under an article (the subtree scorer found the article outside them) are not
     // the article.
     let in_caption: Vec<bool> = page
@@ -106,7 +108,8 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
             !f.key.is_empty()
                 && f.key != title_key
                 && !caption
-                && !(blk.in_comments && !main.comments_are_content)
+                && (!blk.in_comments || main.comments_are_content)
+                && f.cues & CREDIT_OR_TIMESTAMP == 0
                 && !is_spam(&f.key, f.words as usize, ends_sentence(&blk.text))
         })
         .collect();
