@@ -3,7 +3,7 @@
 # inscriptis dumps of the HTML pages with gold (made once, outside the repository), then
 # `vitext train extract` on the HTML pages, their dumps, the Vietnamese dev pages and dumps,
 # the seeds and 2,000 synthetic dumps (VietNews articles in the Vietnamese dumps' boilerplate).
-# Extra arguments go to `vitext train extract` (--exclude-site S, --exclude-fold K/N, --out F).
+# VITEXT_SYNTHETIC sets the number of synthetic dumps (2000). Extra arguments go to `vitext train extract` (--exclude-site S, --exclude-fold K/N, --out F).
 # usage: models/tools/train_extract.sh [ARGS...]   (from the repository root)
 set -euo pipefail
 E=../shared/data/extract
@@ -24,4 +24,4 @@ fi
   --pages $E/wcxb-dev --pages $E/scrapinghub --pages $E/vi-html-dev \
   --pages "$DUMPS/wcxb-dev" --pages "$DUMPS/scrapinghub" --pages $E/vi-dumps-dev --pages $E/seeds-vi \
   --titled $E/vi-html-dev --titled $E/vi-dumps-dev --titled $E/seeds-vi \
-  --vietnews ../shared/data/unlabelled/vietnews/train-00.jsonl.xz --synthetic 2000 "$@"
+  --vietnews ../shared/data/unlabelled/vietnews/train-00.jsonl.xz --synthetic "${VITEXT_SYNTHETIC:-2000}" "$@"
