@@ -482,10 +482,8 @@ impl Template {
     /// A template from a dump page with its gold.
     pub fn new(site: &str, dump: &str, gold: &str, title: Option<&str>) -> Self {
         let (lines, facts) = crate::analysis::extract::text_dump::line_facts(dump);
-        let raw: Vec<String> = dump
-            .lines()
-            .map(|l| l.trim_matches(|c: char| c == '\u{feff}' || c == '\r'))
-            .filter(|l| !l.trim().is_empty())
+        let raw: Vec<String> = crate::analysis::extract::text_dump::raw_lines(dump)
+            .into_iter()
             .map(str::to_string)
             .collect();
         let content = label_blocks(&lines, gold);

@@ -14,16 +14,20 @@ use super::{is_spam, word_share, BlockKind, Builder, Extracted, Metadata};
 /// The lines of a dump (blank ones left out, as the dumper's spacing says nothing) with the
 /// classifier's facts of each.
 pub fn line_facts(text: &str) -> (Vec<&str>, Vec<BlockFacts>) {
-    let raw: Vec<&str> = text
-        .lines()
-        .map(|l| l.trim_matches(|c: char| c == '\u{feff}' || c == '\r'))
-        .filter(|l| !l.trim().is_empty())
-        .collect();
+    let raw = raw_lines(text);
     let facts = raw
         .iter()
         .map(|l| BlockFacts::of_text(l.trim_end().trim_start_matches('\t'), "line"))
         .collect();
     (raw.into_iter().map(str::trim).collect(), facts)
+}
+
+/// The non-blank lines of a dump as written (indentation kept).
+pub fn raw_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(|l| l.trim_matches(|c: char| c == '\u{feff}' || c == '\r'))
+        .filter(|l| !l.trim().is_empty())
+        .collect()
 }
 
 /// The article of a plain-text page dump: title, main text, metadata and (with
