@@ -9,13 +9,14 @@ const PATH_DEPTH: usize = 4;
 /// Class and id words read per element.
 const WORDS_PER_ELEMENT: usize = 4;
 
-/// Facts of every block of the page, in page order.
+/// Facts of every block of the page, in page order, and whether each sits in a <figcaption>.
 pub(super) fn block_facts_of(
     page: &Page<'_>,
     main: &MainContent,
     tail_from: usize,
-) -> Vec<BlockFacts> {
+) -> (Vec<BlockFacts>, Vec<bool>) {
     let mut facts = Vec::with_capacity(page.blocks.len());
+    let mut figcaption = Vec::with_capacity(page.blocks.len());
     let mut words = String::new();
     for (bi, blk) in page.blocks.iter().enumerate() {
         let mut f = BlockFacts::of_text(&blk.text, blk.tag);
@@ -34,9 +35,11 @@ pub(super) fn block_facts_of(
             }
         }
         // A caption's paragraphs sit deep in <figure>: say so whatever the depth.
-        if in_element(page, blk, &["figcaption", "figure", "caption"]) {
+        let (in_figure, in_figcaption) = figure_ancestry(page, blk);
+        if in_figure {
             f.path.push(hash_str("in a figure or caption"));
         }
+        figcaption.push(in_figcaption);
         for (depth, id) in blk.ancestors.iter().take(PATH_DEPTH).enumerate() {
             let Some(node) = page.doc.tree.get(*id) else {
                 continue;
@@ -62,7 +65,7 @@ pub(super) fn block_facts_of(
         }
         facts.push(f);
     }
-    facts
+    (facts, figcaption)
 }
 
 fn region_of(blk: &TextBlock, bi: usize, main: &MainContent, tail_from: usize) -> Region {
@@ -85,12 +88,18 @@ fn region_of(blk: &TextBlock, bi: usize, main: &MainContent, tail_from: usize) -
     }
 }
 
-/// Whether the block sits inside one of these elements, at any depth.
-pub(super) fn in_element(page: &Page<'_>, blk: &TextBlock, names: &[&str]) -> bool {
-    blk.ancestors.iter().any(|id| {
-        page.doc
-            .tree
-            .get(*id)
-            .is_some_and(|n| matches!(n.value(), Node::Element(e) if names.contains(&e.name())))
-    })
+/// Whether the block sits inside a <figure>, <figcaption> or table <caption>, and whether
+/// inside a <figcaption>, at any depth (one walk up the tree).
+fn figure_ancestry(page: &Page<'_>, blk: &TextBlock) -> (bool, bool) {
+    let (mut figure, mut figcaption) = (false, false);
+    for id in &blk.ancestors {
+        if let Some(Node::Element(e)) = page.doc.tree.get(*id).map(|n| n.value()) {
+            match e.name() {
+                "figcaption" => (figure, figcaption) = (true, true),
+                "figure" | "caption" => figure = true,
+                _ => {}
+            }
+        }
+    }
+    (figure, figcaption)
 }

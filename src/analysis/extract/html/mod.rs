@@ -86,7 +86,7 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
         }
     }
     let tail_from = tail_from(&page, &main);
-    let facts = block_facts_of(&page, &main, tail_from);
+    let (facts, in_caption) = block_facts_of(&page, &main, tail_from);
     let probs = model.content(&facts, &title_key, None);
     // Gold text leaves captions out (WCXB dev and ScrapingHub: 769 of 836 figcaptions of six
     // words or more), even where the pictures tell the story; gambling spam has no page to
@@ -94,11 +94,6 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
     // source credit or timestamp is metadata; readers'
     // comments under an article (the subtree scorer found the article outside them) are not
     // the article.
-    let in_caption: Vec<bool> = page
-        .blocks
-        .iter()
-        .map(|blk| in_element(&page, blk, &["figcaption"]))
-        .collect();
     let candidate: Vec<bool> = page
         .blocks
         .iter()
@@ -218,7 +213,7 @@ pub fn block_model_input(html: &str) -> Option<(Vec<String>, Vec<BlockFacts>, St
     let page = Page::read(&doc);
     let main = page.main_content();
     let title = page_title(&doc, &page, &main, &json_ld);
-    let facts = block_facts_of(&page, &main, tail_from(&page, &main));
+    let (facts, _) = block_facts_of(&page, &main, tail_from(&page, &main));
     let texts = page.blocks.iter().map(|b| b.text.clone()).collect();
     Some((texts, facts, fold(&title)))
 }
