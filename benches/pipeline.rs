@@ -69,6 +69,16 @@ fn stages(c: &mut Criterion) {
                 extract: Some(false),
                 segment: true,
                 entities: false,
+                pos: false,
+            },
+        ),
+        (
+            "pipeline segment+pos",
+            Stages {
+                extract: Some(false),
+                segment: true,
+                entities: false,
+                pos: true,
             },
         ),
         (
@@ -77,6 +87,7 @@ fn stages(c: &mut Criterion) {
                 extract: Some(false),
                 segment: true,
                 entities: true,
+                pos: false,
             },
         ),
         (
@@ -85,6 +96,7 @@ fn stages(c: &mut Criterion) {
                 extract: Some(true),
                 segment: true,
                 entities: true,
+                pos: false,
             },
         ),
     ] {

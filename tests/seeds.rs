@@ -91,6 +91,7 @@ fn seeds_extraction_drops_the_counters_and_keeps_the_title() {
             extract: Some(true),
             segment: false,
             entities: false,
+            pos: false,
         },
         ..Options::default()
     };

@@ -69,6 +69,51 @@ async fn every_rpc_answers_on_an_article() {
             "{w:?} not a word in {words:?}"
         );
     }
+    assert!(
+        s.sentences
+            .iter()
+            .flat_map(|st| &st.tokens)
+            .all(|t| t.tag.is_empty()),
+        "tags only when asked"
+    );
+
+    // Parts of speech on request: a tag on every word, the same words.
+    let p = c
+        .segment(proto::SegmentRequest {
+            document: Some(text_doc("a2", ARTICLE_DUMP)),
+            pos: true,
+            ..Default::default()
+        })
+        .await
+        .expect("segment with pos")
+        .into_inner();
+    let tagged: Vec<(String, &str)> = p
+        .sentences
+        .iter()
+        .flat_map(|st| st.tokens.iter())
+        .map(|t| {
+            let w: String = p
+                .text
+                .chars()
+                .skip(t.start as usize)
+                .take((t.end - t.start) as usize)
+                .collect();
+            (w, t.tag.as_str())
+        })
+        .collect();
+    assert_eq!(tagged.len(), words.len());
+    assert!(tagged.iter().all(|(_, t)| !t.is_empty()), "{tagged:?}");
+    for (w, tag) in [
+        ("Hà Nội", "Np"),
+        ("khánh thành", "V"),
+        ("35.000", "M"),
+        (",", "CH"),
+    ] {
+        assert!(
+            tagged.iter().any(|(x, t)| x == w && *t == tag),
+            "{w:?} not tagged {tag}: {tagged:?}"
+        );
+    }
 
     let t = c
         .tag_entities(proto::TagEntitiesRequest {

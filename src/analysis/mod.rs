@@ -11,6 +11,7 @@ pub mod language;
 pub mod lexicon;
 pub mod normalize;
 pub mod pipeline;
+pub mod pos;
 pub mod prefix_index;
 pub mod segment;
 pub mod sentence;

@@ -13,6 +13,7 @@ use super::extract::classifier::model::EMBEDDED_BLOCKS;
 use super::extract::classifier::BlockModel;
 use super::extract::{self, Block, Metadata};
 use super::lexicon::Lexicons;
+use super::pos::{PosModel, PosTagger, EMBEDDED_POS};
 use super::segment::perceptron::{Model, PerceptronSegmenter, EMBEDDED_SEGMENTER};
 use super::segment::{tokenize, WordSegmenter};
 use super::sentence;
@@ -57,6 +58,8 @@ pub struct Stages {
     pub segment: bool,
     /// Names, dates and amounts (segments too).
     pub entities: bool,
+    /// A part-of-speech tag on every word (segments too).
+    pub pos: bool,
 }
 
 impl Stages {
@@ -65,7 +68,15 @@ impl Stages {
         extract: None,
         segment: true,
         entities: true,
+        pos: true,
     };
+}
+
+impl Stages {
+    /// Whether sentences and words are made (every stage after extraction needs them).
+    pub fn words(&self) -> bool {
+        self.segment || self.entities || self.pos
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +107,8 @@ pub struct SentenceSpan {
     pub range: Range<usize>,
     /// Byte ranges of its words.
     pub words: Vec<Range<usize>>,
+    /// Each word's part of speech (empty unless the pos stage ran).
+    pub tags: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +122,8 @@ pub enum StageName {
     Segment,
     /// Names, dates and amounts.
     Entities,
+    /// Parts of speech.
+    Pos,
 }
 
 impl StageName {
@@ -119,6 +134,7 @@ impl StageName {
             StageName::Extract => "extract",
             StageName::Segment => "segment",
             StageName::Entities => "entities",
+            StageName::Pos => "pos",
         }
     }
 }
@@ -153,6 +169,8 @@ pub struct Analysis {
 pub struct Pipeline {
     segmenter: Box<dyn WordSegmenter>,
     tagger: Box<dyn EntityTagger>,
+    /// Parts of speech of the words.
+    pos: PosTagger,
     /// Which blocks of a page are its article (extraction).
     blocks: BlockModel,
 }
@@ -170,6 +188,7 @@ impl Pipeline {
         Self {
             segmenter,
             tagger,
+            pos: PosTagger::embedded().expect("the embedded part-of-speech model loads (tested)"),
             blocks: BlockModel::embedded().expect("the embedded block model loads (tested)"),
         }
     }
@@ -182,17 +201,21 @@ impl Pipeline {
 
     /// The embedded models over the embedded lexicons.
     pub fn embedded() -> Result<Self, ModelLoadError> {
-        Self::with_lexicons(Lexicons::get(), None, None, None)
+        Self::with_lexicons(Lexicons::get(), ModelFiles::default())
     }
 
     /// The learned models over `lexicons`: the given model file bytes, or the embedded ones.
     /// A model that does not load is an error: nothing stands in for it unannounced.
     fn with_lexicons(
         lexicons: &'static Lexicons,
-        segmenter: Option<(&std::path::Path, Vec<u8>)>,
-        entities: Option<(&std::path::Path, Vec<u8>)>,
-        blocks: Option<(&std::path::Path, Vec<u8>)>,
+        files: ModelFiles<'_>,
     ) -> Result<Self, ModelLoadError> {
+        let ModelFiles {
+            segmenter,
+            entities,
+            blocks,
+            pos,
+        } = files;
         let path_of = |f: &Option<(&std::path::Path, Vec<u8>)>, embedded: &str| {
             f.as_ref()
                 .map_or_else(|| embedded.to_string(), |(p, _)| p.display().to_string())
@@ -217,9 +240,16 @@ impl Pipeline {
             path: blk_path,
             source,
         })?;
+        let pos_path = path_of(&pos, "embedded pos.bin");
+        let pos_bytes = pos.as_ref().map_or(EMBEDDED_POS, |(_, b)| b);
+        let pos = PosModel::from_bytes(pos_bytes).map_err(|source| ModelLoadError::Pos {
+            path: pos_path,
+            source,
+        })?;
         Ok(Self {
             segmenter: Box::new(PerceptronSegmenter::new(seg, lexicons)),
             tagger: Box::new(LearnedTagger::new(ner, lexicons)),
+            pos: PosTagger::new(pos),
             blocks: blk,
         })
     }
@@ -240,10 +270,13 @@ impl Pipeline {
         let entities = read_if_there(&ent_path)?;
         let blk_path = dir.join("extract.bin");
         let blocks = read_if_there(&blk_path)?;
+        let pos_path = dir.join("pos.bin");
+        let pos = read_if_there(&pos_path)?;
         for (name, f) in [
             ("segmenter.bin", &segmenter),
             ("entities.bin", &entities),
             ("extract.bin", &blocks),
+            ("pos.bin", &pos),
         ] {
             if f.is_some() {
                 read.push(name.to_string());
@@ -251,9 +284,12 @@ impl Pipeline {
         }
         let pipeline = Self::with_lexicons(
             lexicons,
-            segmenter.map(|b| (seg_path.as_path(), b)),
-            entities.map(|b| (ent_path.as_path(), b)),
-            blocks.map(|b| (blk_path.as_path(), b)),
+            ModelFiles {
+                segmenter: segmenter.map(|b| (seg_path.as_path(), b)),
+                entities: entities.map(|b| (ent_path.as_path(), b)),
+                blocks: blocks.map(|b| (blk_path.as_path(), b)),
+                pos: pos.map(|b| (pos_path.as_path(), b)),
+            },
         )?;
         Ok((pipeline, read))
     }
@@ -347,15 +383,15 @@ impl Pipeline {
                 .or(language.map(|l| l.code.to_string())),
         };
         let vietnamese = language.is_none_or(|l| l.runs_vietnamese_models());
-        if (opts.stages.segment || opts.stages.entities) && !vietnamese {
+        if opts.stages.words() && !vietnamese {
             // The models are Vietnamese: other text gets sentences and one word per token.
             let code = language.map_or("?", |l| l.code);
             out.notes.push(format!(
                 "the text is in language {code:?}, not Vietnamese: sentences and Unicode words only, no entities"
             ));
             self.segment_only_tokens(&mut out, cancel, &mut timings)?;
-        } else if opts.stages.segment || opts.stages.entities {
-            self.segment_and_tag(&mut out, opts.stages.entities, cancel, &mut timings)?;
+        } else if opts.stages.words() {
+            self.segment_and_tag(&mut out, &opts.stages, cancel, &mut timings)?;
             if let Some(year) = out.metadata.published.as_deref().and_then(year_of) {
                 date_in_year(&mut out.entities, year);
             }
@@ -383,6 +419,7 @@ impl Pipeline {
                 SentenceSpan {
                     range: toks[0].start..toks[toks.len() - 1].end,
                     words: toks.iter().map(|t| t.start..t.end).collect(),
+                    tags: Vec::new(),
                 }
             })
             .collect();
@@ -393,7 +430,7 @@ impl Pipeline {
     fn segment_and_tag(
         &self,
         out: &mut Analysis,
-        tag: bool,
+        stages: &Stages,
         cancel: &Cancel,
         timings: &mut Vec<(StageName, Duration)>,
     ) -> Result<(), AnalysisError> {
@@ -410,7 +447,7 @@ impl Pipeline {
             per_sentence_words.push(self.segmenter.segment(text, &tokens[r.clone()]));
         }
         timings.push((StageName::Segment, t.elapsed()));
-        if tag {
+        if stages.entities {
             let t = Instant::now();
             // Whole documents in chunks: the tagger looks across sentences, and cancellation
             // is checked between chunks.
@@ -442,6 +479,20 @@ impl Pipeline {
             }
             timings.push((StageName::Entities, t.elapsed()));
         }
+        // After the entity stage: its cuts at names are the words that get tags.
+        let mut per_sentence_tags = Vec::new();
+        if stages.pos {
+            let t = Instant::now();
+            per_sentence_tags.reserve(sentence_ranges.len());
+            for (n, (r, words)) in sentence_ranges.iter().zip(&per_sentence_words).enumerate() {
+                if n % 64 == 0 {
+                    cancel.check()?;
+                }
+                per_sentence_tags.push(self.pos.tag(text, &tokens[r.clone()], words));
+            }
+            timings.push((StageName::Pos, t.elapsed()));
+        }
+        let mut tags = per_sentence_tags.into_iter();
         out.sentences = sentence_ranges
             .iter()
             .zip(per_sentence_words)
@@ -453,6 +504,7 @@ impl Pipeline {
                         .into_iter()
                         .map(|w| toks[w.start].start..toks[w.end - 1].end)
                         .collect(),
+                    tags: tags.next().unwrap_or_default(),
                 }
             })
             .collect();
@@ -514,6 +566,14 @@ pub enum ModelLoadError {
         /// Why they do not load.
         source: super::entities::crf::NerModelError,
     },
+    /// The part-of-speech model's file is not one.
+    #[error("{path}: {source}")]
+    Pos {
+        /// Where the bytes came from.
+        path: String,
+        /// Why they do not load.
+        source: super::pos::PosModelError,
+    },
     /// The block model's file is not a block model.
     #[error("{path}: {source}")]
     Blocks {
@@ -522,6 +582,15 @@ pub enum ModelLoadError {
         /// Why they do not load.
         source: super::extract::classifier::ModelError,
     },
+}
+
+/// Model files read from a folder (path and bytes); None: the embedded one.
+#[derive(Default)]
+struct ModelFiles<'a> {
+    segmenter: Option<(&'a std::path::Path, Vec<u8>)>,
+    entities: Option<(&'a std::path::Path, Vec<u8>)>,
+    blocks: Option<(&'a std::path::Path, Vec<u8>)>,
+    pos: Option<(&'a std::path::Path, Vec<u8>)>,
 }
 
 /// The file's bytes, None when it is absent; any other failure is an error.
@@ -647,6 +716,7 @@ mod tests {
                 extract: Some(true),
                 segment: true,
                 entities: true,
+                pos: false,
             },
             ..Options::default()
         };

@@ -17,7 +17,7 @@ pub enum ApiError {
     #[error("document content is empty")]
     EmptyContent,
     /// A stage number or name this server does not know.
-    #[error("unknown stage {0} (extract, segment, entities)")]
+    #[error("unknown stage {0} (extract, segment, entities, pos)")]
     UnknownStage(String),
     /// An offset unit number this server does not know.
     #[error("unknown offset unit {0}")]

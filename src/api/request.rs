@@ -81,6 +81,7 @@ impl Job {
             extract: Some(true),
             segment: false,
             entities: false,
+            pos: false,
         };
         Self::new(
             req.document,
@@ -98,6 +99,7 @@ impl Job {
             extract: req.extract.then_some(true),
             segment: true,
             entities: false,
+            pos: req.pos,
         };
         Self::new(req.document, Ok(stages), req.offset_unit, false, max_bytes)
     }
@@ -111,6 +113,7 @@ impl Job {
             extract: req.extract.then_some(true),
             segment: false,
             entities: true,
+            pos: false,
         };
         Self::new(req.document, Ok(stages), req.offset_unit, false, max_bytes)
     }
@@ -171,12 +174,14 @@ pub fn stages_of(list: &[i32]) -> Result<Stages, ApiError> {
         extract: Some(false),
         segment: false,
         entities: false,
+        pos: false,
     };
     for &v in list {
         match Stage::try_from(v) {
             Ok(Stage::Extract) => s.extract = Some(true),
             Ok(Stage::Segment) => s.segment = true,
             Ok(Stage::Entities) => s.entities = true,
+            Ok(Stage::Pos) => s.pos = true,
             _ => return Err(ApiError::UnknownStage(v.to_string())),
         }
     }
@@ -194,6 +199,7 @@ pub fn parse_stages<S: AsRef<str>>(names: &[S]) -> Result<Vec<i32>, ApiError> {
             "extract" => Ok(Stage::Extract as i32),
             "segment" => Ok(Stage::Segment as i32),
             "entities" => Ok(Stage::Entities as i32),
+            "pos" => Ok(Stage::Pos as i32),
             other => Err(ApiError::UnknownStage(format!("{other:?}"))),
         })
         .collect()

@@ -111,9 +111,11 @@ pub fn to_response(id: String, a: Analysis, unit: OffsetUnit) -> proto::AnalyzeR
             let tokens = s
                 .words
                 .iter()
-                .map(|w| proto::Token {
+                .enumerate()
+                .map(|(i, w)| proto::Token {
                     start: map.map(w.start),
                     end: map.map(w.end),
+                    tag: s.tags.get(i).map_or_else(String::new, |t| t.to_string()),
                 })
                 .collect();
             proto::Sentence {

@@ -18,7 +18,7 @@ pub struct AnalyzeArgs {
     /// Read {"id","text"} or {"id","html"} lines on stdin, write one JSON answer per line.
     #[arg(long)]
     jsonl: bool,
-    /// Comma-separated stages: extract,segment,entities. Default: all, extraction only for
+    /// Comma-separated stages: extract,segment,entities,pos. Default: all, extraction only for
     /// pages (HTML, files), not for JSON "text".
     #[arg(long, value_delimiter = ',')]
     stages: Vec<String>,
@@ -95,7 +95,14 @@ fn print_readable(
         let words: Vec<String> = s
             .words
             .iter()
-            .map(|w| a.text[w.clone()].replace(' ', "_"))
+            .enumerate()
+            .map(|(i, w)| {
+                let word = a.text[w.clone()].replace(' ', "_");
+                match s.tags.get(i) {
+                    Some(tag) => format!("{word}/{tag}"),
+                    None => word,
+                }
+            })
             .collect();
         writeln!(out, "  {}", words.join(" "))?;
     }

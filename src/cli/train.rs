@@ -19,9 +19,70 @@ pub enum TrainCommand {
     Segmenter(SegmenterArgs),
     /// The entity tagger: stacked linear-chain CRF layers over syllables with BIOES tags.
     Entities(EntitiesArgs),
+    /// The part-of-speech tagger: a first-order linear-chain model over words (averaged
+    /// structured perceptron) on VLSP 2013 POS lines.
+    Pos(PosArgs),
+    /// Word classes from a large segmented corpus (VietNews JSON Lines), one set per number
+    /// of classes, for the part-of-speech tagger (`train pos --classes`).
+    Clusters(ClustersArgs),
     /// The block model of extraction: which blocks of a page (HTML or dump) are the article,
     /// which dump line is the headline.
     Extract(ExtractArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ClustersArgs {
+    /// JSON Lines of articles (title, summary, body; words joined by "_"), .xz read through
+    /// `xz -dc`.
+    #[arg(long, required = true)]
+    corpus: Vec<PathBuf>,
+    /// Articles read from each file at most.
+    #[arg(long, default_value_t = usize::MAX)]
+    limit: usize,
+    /// How many classes, one clustering per number (coarse and fine).
+    #[arg(long, value_delimiter = ',', default_value = "128,1024")]
+    classes: Vec<usize>,
+    /// Words seen fewer times stay unclassed.
+    #[arg(long, default_value_t = 20)]
+    min_count: u32,
+    /// Passes of the exchange algorithm at most.
+    #[arg(long, default_value_t = clusters::ClusterConfig::default().iterations)]
+    passes: usize,
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct PosArgs {
+    /// Training files of "word_syllables/TAG" lines (VLSP 2013 POS).
+    #[arg(long, required = true)]
+    train: Vec<PathBuf>,
+    /// Development files in the same format, only scored (never trained on).
+    #[arg(long)]
+    dev: Vec<PathBuf>,
+    /// Hold out one of this many contiguous blocks of each training file (0: none): unseen
+    /// documents, as a test set is.
+    #[arg(long, default_value_t = 10)]
+    holdout_blocks: usize,
+    /// Which block is held out (0-based; default the last).
+    #[arg(long)]
+    holdout_slice: Option<usize>,
+    /// Write the held-out sentences here in the training format, for ../shared/eval/score.py.
+    #[arg(long)]
+    write_holdout: Option<PathBuf>,
+    #[arg(long, default_value_t = vitext::train::pos::TrainConfig::default().epochs)]
+    epochs: usize,
+    /// log2 of the number of weight rows (the model file is tags x 2^bits x 2 bytes).
+    #[arg(long, default_value_t = vitext::train::pos::TrainConfig::default().bits)]
+    bits: u32,
+    #[arg(long, default_value = "models/pos.bin")]
+    out: PathBuf,
+    /// Train this many times on different sentence orders and average the weights.
+    #[arg(long, default_value_t = vitext::train::pos::TrainConfig::default().ensemble)]
+    ensemble: usize,
+    /// Word classes made by `train clusters` (coarse first), stored in the model.
+    #[arg(long)]
+    classes: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -172,7 +233,138 @@ pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
         TrainCommand::Segmenter(a) => train_segmenter(a),
         TrainCommand::Entities(a) => train_entities(a),
         TrainCommand::Extract(a) => train_extract(a),
+        TrainCommand::Pos(a) => train_pos(a),
+        TrainCommand::Clusters(a) => train_clusters(a),
     }
+}
+
+fn train_clusters(a: ClustersArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    let mut sentences = Vec::new();
+    for path in &a.corpus {
+        let s = clusters::segmented_corpus_hashes(path, a.limit)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("{}: {} lines", name(path), s.len());
+        sentences.extend(s);
+    }
+    let words: usize = sentences.iter().map(Vec::len).sum();
+    eprintln!(
+        "{words} words read in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let mut bytes = Vec::new();
+    for &k in &a.classes {
+        let cfg = clusters::ClusterConfig {
+            classes: k,
+            iterations: a.passes,
+            min_count: a.min_count,
+        };
+        let t = Instant::now();
+        let c = clusters::exchange(&sentences, &cfg, |done, total| {
+            eprintln!("{k} classes: pass {done}/{total}");
+        });
+        eprintln!(
+            "{k} classes over {} words in {:.1} s",
+            c.len(),
+            t.elapsed().as_secs_f64()
+        );
+        bytes.extend_from_slice(&c.to_bytes());
+    }
+    std::fs::write(&a.out, &bytes)?;
+    eprintln!("wrote {} ({} bytes)", a.out.display(), bytes.len());
+    Ok(())
+}
+
+fn train_pos(a: PosArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use vitext::train::data::{read_tagged, TaggedSentence};
+    use vitext::train::pos as tp;
+    let started = Instant::now();
+    let hold_out = HoldOut::block(a.holdout_blocks, a.holdout_slice)?;
+    let mut train: Vec<TaggedSentence> = Vec::new();
+    let mut devs: Vec<(String, Vec<TaggedSentence>)> = Vec::new();
+    for path in &a.train {
+        let sents = read_tagged(path)?;
+        let (kept, held) = hold_out.split(sents);
+        eprintln!(
+            "{}: {} training sentences, {} held out",
+            name(path),
+            kept.len(),
+            held.len()
+        );
+        train.extend(kept);
+        if !held.is_empty() {
+            devs.push((
+                format!("{} ({}, held out)", name(path), hold_out.describe()),
+                held,
+            ));
+        }
+    }
+    if let Some(out) = &a.write_holdout {
+        let mut text = String::new();
+        for (_, sents) in &devs {
+            for s in sents {
+                let line: Vec<String> = s
+                    .iter()
+                    .map(|(w, t)| format!("{}/{t}", w.replace(' ', "_")))
+                    .collect();
+                text.push_str(&line.join(" "));
+                text.push('\n');
+            }
+        }
+        std::fs::write(out, text)?;
+        eprintln!("held-out sentences written to {}", out.display());
+    }
+    for path in &a.dev {
+        devs.push((name(path), read_tagged(path)?));
+    }
+    let clusters = match &a.classes {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut sets = Vec::new();
+            let mut rest = bytes.as_slice();
+            while !rest.is_empty() {
+                let (c, r) = WordClusters::from_bytes(rest)?;
+                sets.push(c);
+                rest = r;
+            }
+            sets
+        }
+        None => Vec::new(),
+    };
+    let (ex, tag_sets) = tp::examples(&train, &clusters)?;
+    eprintln!("{} tags, {} sentences", ex.tags.len(), train.len());
+    let cfg = tp::TrainConfig {
+        bits: a.bits,
+        epochs: a.epochs,
+        ensemble: a.ensemble,
+    };
+    let model = tp::train(&ex, clusters, tag_sets, &cfg, |epoch, errors| {
+        eprintln!("epoch {epoch}: {errors} words wrong");
+    });
+    let bytes = model.to_bytes();
+    std::fs::write(&a.out, &bytes)?;
+    eprintln!("wrote {} ({} bytes)", a.out.display(), bytes.len());
+    let tagger = vitext::analysis::pos::PosTagger::new(model);
+    let known = tp::known_words(&train);
+    for (label, sents) in &devs {
+        let s = tp::evaluate(&tagger, sents, &known);
+        let top: Vec<String> = s
+            .confusions
+            .iter()
+            .take(8)
+            .map(|(g, p, n)| format!("{g}->{p} {n}"))
+            .collect();
+        eprintln!(
+            "{label}: tag accuracy {:.4} on {} gold words; unknown words {:.4} ({}); confusions: {}",
+            s.accuracy(),
+            s.total,
+            s.unknown.0 as f64 / s.unknown.1.max(1) as f64,
+            s.unknown.1,
+            top.join(", ")
+        );
+    }
+    eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {

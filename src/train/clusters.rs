@@ -53,6 +53,53 @@ pub fn word_hashes(text: &str, segmenter: &dyn WordSegmenter) -> Vec<Vec<u64>> {
         .collect()
 }
 
+/// The words of VietNews-style JSON Lines (title, summary and body, words already segmented
+/// with "_" in the VLSP convention), hashed as the taggers hash a word, one list per line of
+/// text; at most `limit` articles. The corpus' segmentation is a tool's, good enough for
+/// distributional classes.
+pub fn segmented_corpus_hashes(
+    path: &std::path::Path,
+    limit: usize,
+) -> std::io::Result<Vec<Vec<u64>>> {
+    use std::io::BufRead;
+    let reader = super::corpus::open_maybe_xz(path)?;
+    let mut out = Vec::new();
+    let mut cache: FxHashMap<String, u64> = FxHashMap::default();
+    let mut hash_of = |tok: &str| -> u64 {
+        if let Some(&h) = cache.get(tok) {
+            return h;
+        }
+        let word = tok.replace('_', " ");
+        let keys: Vec<u64> = tokenize(&word)
+            .iter()
+            .map(|t| key_of(t.text(&word), t.kind))
+            .collect();
+        let h = word_hash(&keys);
+        if cache.len() < 2_000_000 {
+            cache.insert(tok.to_string(), h);
+        }
+        h
+    };
+    for (n, line) in reader.lines().enumerate() {
+        if n >= limit {
+            break;
+        }
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else {
+            continue;
+        };
+        for field in ["title", "summary", "body"] {
+            let text = v.get(field).and_then(|x| x.as_str()).unwrap_or("");
+            for para in text.split('\n') {
+                let words: Vec<u64> = para.split_whitespace().map(&mut hash_of).collect();
+                if !words.is_empty() {
+                    out.push(words);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// x ln x, from a table for the small counts most calls see.
 struct XLogX {
     table: Vec<f64>,

@@ -131,6 +131,24 @@ pub fn conll_blocks(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A text file to read line by line; an .xz file is read through `xz -dc`.
+pub fn open_maybe_xz(path: &Path) -> std::io::Result<Box<dyn std::io::BufRead>> {
+    Ok(if path.extension().is_some_and(|e| e == "xz") {
+        let child = std::process::Command::new("xz")
+            .arg("-dc")
+            .arg(path)
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        Box::new(std::io::BufReader::new(
+            child
+                .stdout
+                .ok_or_else(|| std::io::Error::other("xz: no stdout"))?,
+        ))
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(path)?))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

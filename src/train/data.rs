@@ -82,6 +82,44 @@ pub fn parse_conllu(text: &str) -> Vec<WordSentence> {
     out
 }
 
+/// One gold sentence of a part-of-speech corpus: (word with its syllables joined by one space,
+/// tag) pairs.
+pub type TaggedSentence = Vec<(String, String)>;
+
+/// Reads VLSP 2013 POS lines ("word_syllables/TAG" tokens); a token without a tag is an error,
+/// so a file in another format is refused rather than read as untagged.
+pub fn read_tagged(path: &Path) -> std::io::Result<Vec<TaggedSentence>> {
+    parse_tagged(&std::fs::read_to_string(path)?).map_err(|line| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: line {line} has a token without a /TAG", path.display()),
+        )
+    })
+}
+
+/// Sentences of "word/TAG" lines; Err(line number) at the first token without a tag.
+pub fn parse_tagged(text: &str) -> Result<Vec<TaggedSentence>, usize> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut sentence = Vec::new();
+        for tok in line.split_whitespace() {
+            let end = pos_tag_at(tok).ok_or(n + 1)?;
+            let word = tok[..end]
+                .split('_')
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !word.is_empty() {
+                sentence.push((word, tok[end + 1..].to_string()));
+            }
+        }
+        if !sentence.is_empty() {
+            out.push(sentence);
+        }
+    }
+    Ok(out)
+}
+
 /// Sentences of one-sentence-a-line text with a word's syllables joined by "_".
 pub fn parse_underscore(text: &str) -> Vec<WordSentence> {
     text.lines()

@@ -543,6 +543,7 @@ pub fn evaluate(pipeline: &Pipeline, docs: &[NerDoc]) -> NerScore {
             extract: Some(false),
             segment: true,
             entities: true,
+            pos: false,
         },
         ..Options::default()
     };

@@ -428,20 +428,7 @@ fn is_furniture(paragraph: &str) -> bool {
 /// Reads up to `limit` articles of VietNews JSON Lines (through `xz -dc` for .xz files).
 pub fn read_vietnews(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<Article>> {
     use std::io::BufRead;
-    let reader: Box<dyn std::io::BufRead> = if path.extension().is_some_and(|e| e == "xz") {
-        let child = std::process::Command::new("xz")
-            .arg("-dc")
-            .arg(path)
-            .stdout(std::process::Stdio::piped())
-            .spawn()?;
-        Box::new(std::io::BufReader::new(
-            child
-                .stdout
-                .ok_or_else(|| std::io::Error::other("xz: no stdout"))?,
-        ))
-    } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(path)?))
-    };
+    let reader = super::corpus::open_maybe_xz(path)?;
     let mut out = Vec::new();
     for line in reader.lines() {
         if out.len() >= limit {

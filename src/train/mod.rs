@@ -6,6 +6,7 @@ pub mod data;
 pub mod entities;
 pub mod extract;
 pub mod ner_corpus;
+pub mod pos;
 pub mod segmenter;
 
 /// F1 from correct, predicted and gold counts (0 when nothing is right).

@@ -1,5 +1,5 @@
 //! Any text: sentences and words lie on char boundaries, in order, inside the text and inside
-//! their sentence, never overlapping.
+//! their sentence, never overlapping; every word has one part-of-speech tag.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use vitext::analysis::{Cancel, Content, Options, Pipeline, Stages};
@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
             extract: Some(false),
             segment: true,
             entities: false,
+            pos: true,
         },
         ..Options::default()
     };
@@ -27,6 +28,8 @@ fuzz_target!(|data: &[u8]| {
             assert!(a.text.is_char_boundary(w.start) && a.text.is_char_boundary(w.end));
             w_last = w.end;
         }
+        // One part-of-speech tag per word.
+        assert_eq!(s.tags.len(), s.words.len());
         last = s.range.end;
     }
 });
