@@ -25,6 +25,9 @@ pub enum TrainCommand {
     /// Word classes from a large segmented corpus (VietNews JSON Lines), one set per number
     /// of classes, for the part-of-speech tagger (`train pos --classes`).
     Clusters(ClustersArgs),
+    /// How often syllable sequences are one word in a large segmented corpus (VietNews JSON
+    /// Lines): the table `train segmenter --corpus-words` reads.
+    CorpusWords(CorpusWordsArgs),
     /// The block model of extraction: which blocks of a page (HTML or dump) are the article,
     /// which dump line is the headline.
     Extract(ExtractArgs),
@@ -48,6 +51,22 @@ pub struct ClustersArgs {
     /// Passes of the exchange algorithm at most.
     #[arg(long, default_value_t = clusters::ClusterConfig::default().iterations)]
     passes: usize,
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct CorpusWordsArgs {
+    /// JSON Lines of articles (title, summary, body; words joined by "_"), .xz read through
+    /// `xz -dc`.
+    #[arg(long, required = true)]
+    corpus: Vec<PathBuf>,
+    /// Articles read from each file at most.
+    #[arg(long, default_value_t = usize::MAX)]
+    limit: usize,
+    /// Sequences that are one word fewer times are left out.
+    #[arg(long, default_value_t = 5)]
+    min_count: u64,
     #[arg(long)]
     out: PathBuf,
 }
@@ -226,6 +245,10 @@ pub struct SegmenterArgs {
     /// corpus in several files (UD-VTB train and dev).
     #[arg(long)]
     harmonize_with: Vec<PathBuf>,
+    /// A corpus word table made by `train corpus-words`, stored in the model and read by its
+    /// features.
+    #[arg(long)]
+    corpus_words: Option<PathBuf>,
 }
 
 pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
@@ -235,6 +258,20 @@ pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
         TrainCommand::Extract(a) => train_extract(a),
         TrainCommand::Pos(a) => train_pos(a),
         TrainCommand::Clusters(a) => train_clusters(a),
+        TrainCommand::CorpusWords(a) => {
+            let started = Instant::now();
+            let table = vitext::train::corpus_words::count(&a.corpus, a.limit, a.min_count)?;
+            let bytes = table.to_bytes();
+            std::fs::write(&a.out, &bytes)?;
+            eprintln!(
+                "{} sequences ({} bytes) written to {} in {:.1} s",
+                table.len(),
+                bytes.len(),
+                a.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -529,7 +566,14 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
         devs.push((name(path), sents));
     }
     let lexicon = segmenter::default_lexicon();
-    let ex = segmenter::examples(&train, &lexicon);
+    let corpus = match &a.corpus_words {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            vitext::analysis::segment::corpus_words::CorpusWords::from_bytes(&bytes)?.0
+        }
+        None => Default::default(),
+    };
+    let ex = segmenter::examples(&train, &lexicon, &corpus);
     eprintln!("{} boundaries from {} sentences", ex.len(), train.len());
     let bar = progress_bar((ex.len() * a.epochs) as u64, a.epochs)?;
     let model = segmenter::train(
@@ -539,6 +583,7 @@ fn train_segmenter(a: SegmenterArgs) -> Result<(), Box<dyn std::error::Error>> {
             epochs: a.epochs,
             ..Default::default()
         },
+        corpus,
         |done, _| bar.set_position(done as u64),
     );
     bar.finish();

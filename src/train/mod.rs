@@ -2,6 +2,7 @@
 //! service; kept in the library so tests can train on small slices.
 pub mod clusters;
 pub mod corpus;
+pub mod corpus_words;
 pub mod data;
 pub mod entities;
 pub mod extract;

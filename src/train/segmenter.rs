@@ -2,6 +2,7 @@
 use std::ops::Range;
 
 use crate::analysis::lexicon::Lexicons;
+use crate::analysis::segment::corpus_words::CorpusWords;
 use crate::analysis::segment::perceptron::{
     LexiconIndex, Model, PerceptronSegmenter, SentenceFeatures, N_FEATURES,
 };
@@ -46,7 +47,11 @@ fn gold_joins(
 }
 
 /// The boundaries of gold sentences with their features and gold joins.
-pub fn examples(sentences: &[WordSentence], lexicon: &LexiconIndex) -> Examples {
+pub fn examples(
+    sentences: &[WordSentence],
+    lexicon: &LexiconIndex,
+    corpus: &CorpusWords,
+) -> Examples {
     let mut features = Vec::new();
     let mut labels = Vec::new();
     let mut buf = [0u64; N_FEATURES];
@@ -62,7 +67,7 @@ pub fn examples(sentences: &[WordSentence], lexicon: &LexiconIndex) -> Examples 
         if tokens.len() < 2 {
             continue;
         }
-        let feats = SentenceFeatures::new(&text, &tokens, lexicon);
+        let feats = SentenceFeatures::new(&text, &tokens, lexicon, corpus);
         for (k, join) in gold_joins(&tokens, &spans).into_iter().enumerate() {
             feats.features(k, &mut buf);
             features.push(buf);
@@ -93,7 +98,13 @@ impl Default for TrainConfig {
 }
 
 /// Averaged perceptron; `progress` is called after every example with (done, total).
-pub fn train(ex: &Examples, cfg: &TrainConfig, mut progress: impl FnMut(usize, usize)) -> Model {
+/// The model reads `corpus` (the table its examples were made with).
+pub fn train(
+    ex: &Examples,
+    cfg: &TrainConfig,
+    corpus: CorpusWords,
+    mut progress: impl FnMut(usize, usize),
+) -> Model {
     let size = 1usize << cfg.bits;
     let mut w = vec![0f32; size];
     let mut acc = vec![0f32; size];
@@ -132,6 +143,7 @@ pub fn train(ex: &Examples, cfg: &TrainConfig, mut progress: impl FnMut(usize, u
     Model::from_weights(
         cfg.bits,
         avg.iter().map(|x| (x * scale).round() as i16).collect(),
+        corpus,
     )
 }
 
@@ -224,7 +236,21 @@ mod tests {
         let corpus = "Bộ_trưởng Quốc_phòng Mỹ thăm Việt_Nam .\nThủ_tướng Chính_phủ tiếp Bộ_trưởng Quốc_phòng .\nNgười_dân Hà_Nội đón Tết .\n".repeat(20);
         let sents = parse_underscore(&corpus);
         let lex = default_lexicon();
-        let ex = examples(&sents, &lex);
+        // The corpus word table of the same text, as `train corpus-words` counts VietNews.
+        let table = crate::train::corpus_words::count_runs(
+            |f| {
+                for s in &sents {
+                    for r in crate::train::corpus_words::runs_of_words(s.iter().cloned()) {
+                        f(&r);
+                    }
+                }
+                Ok(())
+            },
+            2,
+        )
+        .unwrap();
+        assert!(!table.is_empty());
+        let ex = examples(&sents, &lex, &table);
         assert!(ex.len() > 100);
         let model = train(
             &ex,
@@ -233,6 +259,7 @@ mod tests {
                 epochs: 3,
                 seed: 7,
             },
+            table,
             |_, _| {},
         );
         let seg = PerceptronSegmenter::new(model, Lexicons::get());

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::tag_sets::TagSets;
 use crate::analysis::entities::clusters::WordClusters;
-use crate::analysis::features::{feature_hash, key_of, mix, shape_of, word_hash, BOS, EOS};
+use crate::analysis::features::{feature_hash, key_of, mix, shape_of, BOS, EOS};
 use crate::analysis::segment::tokenize::{Syllable, TokenKind};
 
 /// Features per word (one per `WordFeature`).
@@ -125,11 +125,16 @@ pub struct WordInfo {
 impl WordInfo {
     /// The word made of `tokens` (one or more syllables of `text`).
     pub fn new(text: &str, tokens: &[Syllable], lookups: Lookups<'_>) -> Self {
-        let keys: Vec<u64> = tokens
-            .iter()
-            .map(|t| key_of(t.text(text), t.kind))
-            .collect();
-        let key = word_hash(&keys);
+        // No allocation per word: the tagger builds one of these for every word it tags.
+        let (mut key, mut first, mut last) = (WORD_SEED, BOS, EOS);
+        for (i, t) in tokens.iter().enumerate() {
+            let k = key_of(t.text(text), t.kind);
+            key = mix(key, k);
+            if i == 0 {
+                first = k;
+            }
+            last = k;
+        }
         let shape = tokens
             .first()
             .map_or(b'p', |t| shape_of(t.text(text), t.kind));
@@ -137,17 +142,14 @@ impl WordInfo {
             t.kind == TokenKind::Word && t.text(text).chars().next().is_some_and(char::is_uppercase)
         });
         let last_text = tokens.last().map_or("", |t| t.text(text));
-        let mut tail: Vec<char> = last_text.chars().rev().take(2).collect();
-        tail.reverse();
-        let suffix: String = tail.into_iter().flat_map(char::to_lowercase).collect();
         Self {
             key,
-            first: keys.first().copied().unwrap_or(BOS),
-            last: keys.last().copied().unwrap_or(EOS),
+            first,
+            last,
             shape,
             syllables: tokens.len().min(4) as u8,
             all_capitalised,
-            suffix: crate::analysis::features::hash_str(&suffix),
+            suffix: suffix_hash(last_text),
             class: [0, 1].map(|k| lookups.classes.get(k).map_or(0, |c| c.class_of(key))),
             tag_set: lookups.tag_sets.of(key),
         }
@@ -164,6 +166,34 @@ impl WordInfo {
             .iter()
             .map(|w| Self::new(text, &tokens[w.clone()], lookups))
             .collect()
+    }
+}
+
+/// The seed of `features::word_hash`: a word's key here is the same hash, folded in place.
+const WORD_SEED: u64 = 0x77;
+
+/// hash_str of the last two letters of `s`, lowercased, without allocating.
+fn suffix_hash(s: &str) -> u64 {
+    let mut tail = s.chars().rev().take(2).collect::<ArrayOfTwo>().0;
+    tail.reverse();
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    for c in tail.into_iter().flatten().flat_map(char::to_lowercase) {
+        len += c.encode_utf8(&mut buf[len..]).len();
+    }
+    crate::analysis::features::hash_str(std::str::from_utf8(&buf[..len]).unwrap_or(""))
+}
+
+/// Up to two chars, collected without a heap.
+struct ArrayOfTwo([Option<char>; 2]);
+
+impl FromIterator<char> for ArrayOfTwo {
+    fn from_iter<I: IntoIterator<Item = char>>(iter: I) -> Self {
+        let mut out = [None; 2];
+        for (slot, c) in out.iter_mut().zip(iter) {
+            *slot = Some(c);
+        }
+        Self(out)
     }
 }
 

@@ -132,7 +132,7 @@ mod tests {
         let m = PosModel::new(
             8,
             &tags,
-            (0..256 * 3).map(|i| (i % 7) as i16 - 3).collect(),
+            &(0..256 * 3).map(|i| (i % 7) as i8 - 3).collect::<Vec<_>>(),
             (0..12).map(|i| i as i16).collect(),
             vec![WordClusters::new(4, [(7u64, 2u16)])],
             TagSets::learn([(5u64, 1u8), (5, 0)]),
@@ -152,7 +152,7 @@ mod tests {
         let unknown = PosModel::new(
             8,
             &["N", "QQ"],
-            vec![0; 512],
+            &[0; 512],
             vec![0; 6],
             Vec::new(),
             TagSets::default(),
@@ -168,15 +168,58 @@ mod tests {
             (Some(1), 0) => -10,
             _ => 0,
         };
-        let path = viterbi(2, 2, |i, s: &mut [i32]| s.copy_from_slice(&emit[i]), trans);
-        assert_eq!(path, vec![1, 1]);
-        let free = viterbi(
-            2,
-            2,
-            |i, s: &mut [i32]| s.copy_from_slice(&emit[i]),
-            |_, _| 0,
+        let run = |beam, trans: &dyn Fn(Option<usize>, usize) -> i32| {
+            viterbi(
+                2,
+                2,
+                beam,
+                |i, s: &mut [i32]| s.copy_from_slice(&emit[i]),
+                trans,
+            )
+        };
+        assert_eq!(run(2, &trans), vec![1, 1]);
+        assert_eq!(run(2, &|_, _| 0), vec![1, 0]);
+        // One candidate a word: each takes its best emission whatever the transitions.
+        assert_eq!(run(1, &trans), vec![1, 0]);
+        assert!(viterbi(0, 2, 2, |_, _: &mut [i32]| {}, |_, _| 0).is_empty());
+    }
+
+    #[test]
+    fn a_beam_finds_the_exact_path_when_it_lies_among_the_candidates() {
+        // Four tags; the best path uses each word's first or second best emission.
+        let emit = [[9, 8, 0, 1], [1, 7, 6, 0], [0, 2, 9, 8]];
+        let trans = |from: Option<usize>, to: usize| match (from, to) {
+            (Some(0), 1) | (Some(1), 3) => 5,
+            _ => 0,
+        };
+        let run = |beam| {
+            viterbi(
+                3,
+                4,
+                beam,
+                |i, s: &mut [i32]| s.copy_from_slice(&emit[i]),
+                trans,
+            )
+        };
+        assert_eq!(run(4), vec![0, 1, 3]);
+        assert_eq!(run(2), run(4));
+    }
+
+    #[test]
+    fn word_keys_are_the_word_hashes_the_classes_use() {
+        let lookups = Lookups {
+            classes: &[],
+            tag_sets: &TagSets::default(),
+        };
+        let text = "Lầu Năm Góc";
+        let toks = tokenize(text);
+        let keys: Vec<u64> = toks
+            .iter()
+            .map(|t| crate::analysis::features::key_of(t.text(text), t.kind))
+            .collect();
+        assert_eq!(
+            WordInfo::new(text, &toks, lookups).key,
+            crate::analysis::features::word_hash(&keys)
         );
-        assert_eq!(free, vec![1, 0]);
-        assert!(viterbi(0, 2, |_, _: &mut [i32]| {}, |_, _| 0).is_empty());
     }
 }

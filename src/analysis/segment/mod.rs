@@ -1,4 +1,5 @@
 //! Word segmentation: syllable tokens grouped into words ("Bộ trưởng", "Lầu Năm Góc").
+pub mod corpus_words;
 pub mod longest_match;
 pub mod perceptron;
 pub mod tokenize;

@@ -1,10 +1,12 @@
 //! The learned word segmenter: a linear model over the boundary between each pair of adjacent
 //! tokens (join or split), vaporetto-style. Features are hashed n-grams of syllable keys around
-//! the boundary, token shapes, the gap between the tokens, and which lexicon words span it.
-//! Weights are a flat i16 array indexed by feature hash; decoding is a sum and a sign per
-//! boundary, with no search.
+//! the boundary, token shapes, the gap between the tokens, which lexicon words span it, and how
+//! often the syllables around it stand as one word in a large segmented corpus. Weights are a
+//! flat i16 array indexed by feature hash; decoding is a sum and a sign per boundary, with no
+//! search.
 use std::ops::Range;
 
+use super::corpus_words::{mostly_a_word, CorpusWords, CorpusWordsError};
 use super::tokenize::{Syllable, TokenKind};
 use super::WordSegmenter;
 use crate::analysis::features::{feature_hash, key_of, shape_of, BOS, EOS};
@@ -12,8 +14,8 @@ use crate::analysis::lexicon::{Lexicons, WordSet};
 use crate::analysis::prefix_index::{PrefixIndex, TokenKeys};
 
 /// Features per boundary (one per `BoundaryFeature`).
-pub const N_FEATURES: usize = 17;
-const MAGIC: &[u8; 8] = b"VTXSEG01";
+pub const N_FEATURES: usize = 20;
+const MAGIC: &[u8; 8] = b"VTXSEG02";
 
 /// A boundary feature template. The number goes into the feature's hash, so the numbers are
 /// part of the model file: never renumber them.
@@ -53,6 +55,12 @@ pub enum BoundaryFeature {
     LexiconAndShapes = 15,
     /// Both keys with the lexicon flags.
     LeftRightAndLexicon = 16,
+    /// How often the two tokens are one word in the corpus, with their shapes.
+    CorpusPair = 17,
+    /// The longest corpus word over the boundary and whether one ends or starts at it.
+    CorpusSpan = 18,
+    /// The corpus' pair and span with the lexicon flags (where the two sources agree).
+    CorpusAndLexicon = 19,
 }
 
 /// Salt of the segmenter's features.
@@ -89,6 +97,61 @@ pub struct BoundaryInfo {
     pub dict_ends_left: bool,
     /// A lexicon word starts just right of the boundary.
     pub dict_starts_right: bool,
+    /// What the large corpus says of the syllables around the boundary.
+    pub corpus: TableMatch,
+}
+
+/// What the corpus word table says about one boundary.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TableMatch {
+    /// Bucket of the two tokens as one word (0: not an entry).
+    pub pair: u8,
+    /// Longest sequence over the boundary that is mostly one word (0: none).
+    pub span: u8,
+    /// A mostly-word sequence ends just left of the boundary.
+    pub ends_left: bool,
+    /// A mostly-word sequence starts just right of it.
+    pub starts_right: bool,
+}
+
+impl TableMatch {
+    /// The span facts as one number.
+    fn span_code(&self) -> u64 {
+        u64::from(self.span) << 2 | u64::from(self.ends_left) << 1 | u64::from(self.starts_right)
+    }
+}
+
+/// Fills the boundaries' corpus facts with the table's entries starting at token `s`.
+fn match_table(
+    table: &CorpusWords,
+    keys: &[TokenInfo],
+    s: usize,
+    joinable: &[bool],
+    boundaries: &mut [BoundaryInfo],
+) {
+    let n = keys.len();
+    table.matches_at(
+        keys,
+        s,
+        |i| joinable[i - 1],
+        |len, bucket| {
+            if len == 2 {
+                boundaries[s].corpus.pair = bucket;
+            }
+            if !mostly_a_word(bucket) {
+                return;
+            }
+            for b in &mut boundaries[s..s + len - 1] {
+                b.corpus.span = b.corpus.span.max(len as u8);
+            }
+            if s > 0 {
+                boundaries[s - 1].corpus.starts_right = true;
+            }
+            if s + len - 1 < n - 1 {
+                boundaries[s + len - 1].corpus.ends_left = true;
+            }
+        },
+    );
 }
 
 /// The lexicon's words as a prefix index (one list).
@@ -113,7 +176,12 @@ pub struct SentenceFeatures {
 
 impl SentenceFeatures {
     /// The features of one sentence's tokens.
-    pub fn new(text: &str, tokens: &[Syllable], lexicon: &LexiconIndex) -> Self {
+    pub fn new(
+        text: &str,
+        tokens: &[Syllable],
+        lexicon: &LexiconIndex,
+        corpus: &CorpusWords,
+    ) -> Self {
         let infos: Vec<TokenInfo> = tokens
             .iter()
             .map(|t| {
@@ -168,6 +236,7 @@ impl SentenceFeatures {
                     }
                 },
             );
+            match_table(corpus, &infos, s, &joinable, &mut boundaries);
         }
         Self {
             tokens: infos,
@@ -202,6 +271,9 @@ impl SentenceFeatures {
         let dict = u64::from(b.dict_span.min(5)) << 2
             | u64::from(b.dict_ends_left) << 1
             | u64::from(b.dict_starts_right);
+        let span = b.corpus.span_code();
+        let pair = u64::from(b.corpus.pair);
+
         *out = [
             f(B::Bias, &[]),
             f(B::Left, &[l1]),
@@ -220,14 +292,19 @@ impl SentenceFeatures {
             f(B::Lexicon, &[dict]),
             f(B::LexiconAndShapes, &[dict, shapes2]),
             f(B::LeftRightAndLexicon, &[l1, r1, dict]),
+            f(B::CorpusPair, &[pair, shapes2]),
+            f(B::CorpusSpan, &[span]),
+            f(B::CorpusAndLexicon, &[pair, span, dict]),
         ];
     }
 }
 
-/// A trained model: quantised weights indexed by the top `bits` bits of a feature hash.
+/// A trained model: quantised weights indexed by the top `bits` bits of a feature hash, and
+/// the corpus word table its features read.
 pub struct Model {
     bits: u32,
     weights: Vec<i16>,
+    corpus: CorpusWords,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -239,6 +316,9 @@ pub enum ModelError {
     #[error("model file truncated or the wrong size")]
     /// Truncated or the wrong size.
     BadSize,
+    #[error("segmenter model: {0}")]
+    /// Its corpus word table does not load.
+    CorpusWords(#[from] CorpusWordsError),
 }
 
 impl Model {
@@ -248,9 +328,13 @@ impl Model {
         (hash >> (64 - bits)) as usize
     }
 
-    /// A model from its weights.
-    pub fn from_weights(bits: u32, weights: Vec<i16>) -> Self {
-        Self { bits, weights }
+    /// A model from its weights and corpus word table.
+    pub fn from_weights(bits: u32, weights: Vec<i16>, corpus: CorpusWords) -> Self {
+        Self {
+            bits,
+            weights,
+            corpus,
+        }
     }
 
     /// A boundary's score: positive joins the tokens.
@@ -261,7 +345,7 @@ impl Model {
             .sum()
     }
 
-    /// Layout: magic, u32 bits, then 2^bits little-endian i16 weights.
+    /// Layout: magic, u32 bits, 2^bits little-endian i16 weights, then the corpus word table.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(12 + self.weights.len() * 2);
         out.extend_from_slice(MAGIC);
@@ -269,6 +353,7 @@ impl Model {
         for w in &self.weights {
             out.extend_from_slice(&w.to_le_bytes());
         }
+        out.extend_from_slice(&self.corpus.to_bytes());
         out
     }
 
@@ -278,14 +363,23 @@ impl Model {
             return Err(ModelError::BadMagic);
         }
         let bits = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        if !(8..=26).contains(&bits) || bytes.len() != 12 + (2usize << bits) {
+        if !(8..=26).contains(&bits) || bytes.len() < 12 + (2usize << bits) {
             return Err(ModelError::BadSize);
         }
-        let weights = bytes[12..]
+        let end = 12 + (2usize << bits);
+        let weights = bytes[12..end]
             .chunks_exact(2)
             .map(|c| i16::from_le_bytes([c[0], c[1]]))
             .collect();
-        Ok(Self { bits, weights })
+        let (corpus, rest) = CorpusWords::from_bytes(&bytes[end..])?;
+        if !rest.is_empty() {
+            return Err(ModelError::BadSize);
+        }
+        Ok(Self {
+            bits,
+            weights,
+            corpus,
+        })
     }
 }
 
@@ -356,7 +450,7 @@ impl WordSegmenter for PerceptronSegmenter {
         if tokens.is_empty() {
             return Vec::new();
         }
-        let feats = SentenceFeatures::new(text, tokens, &self.lexicon);
+        let feats = SentenceFeatures::new(text, tokens, &self.lexicon, &self.model.corpus);
         words_from_joins(&self.joins(&feats), tokens.len())
     }
 }
@@ -384,18 +478,40 @@ mod tests {
     }
 
     #[test]
+    fn embedded_model_follows_the_vlsp_convention() {
+        // VLSP 2013 joins these (UD-VTB splits "người dân"); the shipped model is VLSP's.
+        let w = words("Người dân ủng hộ xã hội chủ nghĩa.");
+        for expected in ["Người dân", "ủng hộ", "xã hội chủ nghĩa"] {
+            assert!(w.iter().any(|x| x == expected), "{expected:?} not in {w:?}");
+        }
+    }
+
+    #[test]
     fn model_bytes_round_trip_and_reject_garbage() {
-        let m = Model::from_weights(8, (0..256).map(|i| i as i16 - 128).collect());
+        let corpus = CorpusWords::new([(&[1u64, 2][..], 12u8), (&[3u64, 4, 5][..], 15u8)]);
+        let m = Model::from_weights(8, (0..256).map(|i| i as i16 - 128).collect(), corpus);
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(back.weights, m.weights);
+        assert_eq!(back.corpus, m.corpus);
         assert!(matches!(
             Model::from_bytes(b"nonsense"),
             Err(ModelError::BadMagic)
         ));
+        // Cut inside the corpus table, and inside the weights.
         let mut short = m.to_bytes();
         short.pop();
         assert!(matches!(
             Model::from_bytes(&short),
+            Err(ModelError::CorpusWords(_))
+        ));
+        assert!(matches!(
+            Model::from_bytes(&short[..100]),
+            Err(ModelError::BadSize)
+        ));
+        let mut long = m.to_bytes();
+        long.push(0);
+        assert!(matches!(
+            Model::from_bytes(&long),
             Err(ModelError::BadSize)
         ));
     }
