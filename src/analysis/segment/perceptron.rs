@@ -510,10 +510,7 @@ mod tests {
         ));
         let mut long = m.to_bytes();
         long.push(0);
-        assert!(matches!(
-            Model::from_bytes(&long),
-            Err(ModelError::BadSize)
-        ));
+        assert!(matches!(Model::from_bytes(&long), Err(ModelError::BadSize)));
     }
 
     #[test]
