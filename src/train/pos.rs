@@ -2,7 +2,7 @@
 //! perceptron: decode each sentence with the current weights, and where the best path differs
 //! from the gold one, move the weights of both paths' features apart.
 use crate::analysis::entities::clusters::WordClusters;
-use crate::analysis::pos::features::{features, Lookups, WordInfo, N_FEATURES};
+use crate::analysis::pos::features::{features, Lookups, WordFacts, WordInfo, N_FEATURES};
 use crate::analysis::pos::model::viterbi;
 use crate::analysis::pos::tag_sets::TagSets;
 use crate::analysis::pos::{PosModel, PosTagger, TAGS};
@@ -54,11 +54,8 @@ fn tag_sets_of<'a>(
     sentences: impl Iterator<Item = &'a TaggedSentence>,
     index: impl Fn(&str) -> u8,
 ) -> TagSets {
-    let none = TagSets::default();
-    let lookups = Lookups {
-        classes: &[],
-        tag_sets: &none,
-    };
+    let none = WordFacts::default();
+    let lookups: Lookups<'_> = &none;
     TagSets::learn(sentences.flat_map(|s| {
         word_infos(s, lookups)
             .into_iter()
@@ -103,15 +100,15 @@ pub fn examples(
             tag_sets_of(others, index)
         })
         .collect();
+    let fold_facts: Vec<WordFacts> = fold_sets
+        .iter()
+        .map(|t| WordFacts::new(clusters, t))
+        .collect();
     let sentences = sentences
         .iter()
         .enumerate()
         .map(|(n, s)| {
-            let lookups = Lookups {
-                classes: clusters,
-                tag_sets: &fold_sets[n / fold_len],
-            };
-            let infos = word_infos(s, lookups);
+            let infos = word_infos(s, &fold_facts[n / fold_len]);
             let feats = (0..infos.len())
                 .map(|i| {
                     let mut f = [0u64; N_FEATURES];
@@ -318,7 +315,7 @@ pub fn evaluate(
     let mut conf: rustc_hash::FxHashMap<(&'static str, &'static str), usize> = Default::default();
     for s in sentences {
         let (text, tokens, words) = gold_word_text(s.iter().map(|(w, _)| w.as_str()));
-        let infos = word_infos(s, no_lookups(&TagSets::default()));
+        let infos = word_infos(s, &WordFacts::default());
         let tags = tagger.tag(&text, &tokens, &words);
         for (((_, gold), pred), info) in s.iter().zip(tags).zip(infos) {
             score.total += 1;
@@ -342,16 +339,9 @@ pub fn evaluate(
 pub fn known_words(sentences: &[TaggedSentence]) -> rustc_hash::FxHashSet<u64> {
     sentences
         .iter()
-        .flat_map(|s| word_infos(s, no_lookups(&TagSets::default())))
+        .flat_map(|s| word_infos(s, &WordFacts::default()))
         .map(|w| w.key)
         .collect()
-}
-
-fn no_lookups(tag_sets: &TagSets) -> Lookups<'_> {
-    Lookups {
-        classes: &[],
-        tag_sets,
-    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,11 @@ impl WordClusters {
         self.map.get(&word).copied().unwrap_or(0)
     }
 
+    /// Every (word hash, class) pair.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u16)> + '_ {
+        self.map.iter().map(|(&w, &c)| (w, c))
+    }
+
     /// How many classes there are.
     pub fn classes(&self) -> u16 {
         self.classes

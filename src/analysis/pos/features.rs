@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::tag_sets::TagSets;
 use crate::analysis::entities::clusters::WordClusters;
-use crate::analysis::features::{feature_hash, key_of, mix, shape_of, BOS, EOS};
+use crate::analysis::features::{feature_hash, key_of, mix, shape_of, HashKeyed, BOS, EOS};
 use crate::analysis::segment::tokenize::{Syllable, TokenKind};
 
 /// Features per word (one per `WordFeature`).
@@ -90,14 +90,46 @@ pub enum WordFeature {
     PrevClassWord = 33,
 }
 
-/// What a word is looked up in: its distributional class and the tags it was seen with.
-#[derive(Clone, Copy)]
-pub struct Lookups<'a> {
-    /// Distributional word classes, coarse then fine (either may be absent).
-    pub classes: &'a [WordClusters],
-    /// Tags seen with each training word.
-    pub tag_sets: &'a TagSets,
+/// What is known of a word before tagging: its distributional classes (coarse, fine; 0
+/// unknown) and the tags it was seen with in training (0: never seen).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Facts {
+    /// Coarse and fine class.
+    pub class: [u16; 2],
+    /// Tag set (see `TagSets`).
+    pub tag_set: u64,
 }
+
+/// Word classes and tag sets merged into one table: one lookup a word instead of three.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WordFacts {
+    map: HashKeyed<Facts>,
+}
+
+impl WordFacts {
+    /// The table of `classes` (coarse then fine; either may be absent) and `tag_sets`.
+    pub fn new(classes: &[WordClusters], tag_sets: &TagSets) -> Self {
+        let mut map: HashKeyed<Facts> = HashKeyed::default();
+        for (k, set) in classes.iter().take(2).enumerate() {
+            for (w, c) in set.iter() {
+                map.entry(w).or_default().class[k] = c;
+            }
+        }
+        for (w, s) in tag_sets.iter() {
+            map.entry(w).or_default().tag_set = s;
+        }
+        Self { map }
+    }
+
+    /// The facts of a word hash.
+    #[inline]
+    pub fn of(&self, word: u64) -> Facts {
+        self.map.get(&word).copied().unwrap_or_default()
+    }
+}
+
+/// What a word is looked up in.
+pub type Lookups<'a> = &'a WordFacts;
 
 /// The inputs of one word's features.
 #[derive(Clone, Copy, Debug)]
@@ -142,6 +174,7 @@ impl WordInfo {
             t.kind == TokenKind::Word && t.text(text).chars().next().is_some_and(char::is_uppercase)
         });
         let last_text = tokens.last().map_or("", |t| t.text(text));
+        let facts = lookups.of(key);
         Self {
             key,
             first,
@@ -150,8 +183,8 @@ impl WordInfo {
             syllables: tokens.len().min(4) as u8,
             all_capitalised,
             suffix: suffix_hash(last_text),
-            class: [0, 1].map(|k| lookups.classes.get(k).map_or(0, |c| c.class_of(key))),
-            tag_set: lookups.tag_sets.of(key),
+            class: facts.class,
+            tag_set: facts.tag_set,
         }
     }
 

@@ -7,7 +7,7 @@ pub mod tag_sets;
 use std::ops::Range;
 
 use crate::analysis::segment::tokenize::Syllable;
-pub use features::{Lookups, WordInfo};
+pub use features::{Lookups, WordFacts, WordInfo};
 pub use model::{PosModel, PosModelError};
 
 /// The VLSP 2013 tag set as the treebank uses it: N noun, Np proper noun, Nc classifier, Nu
@@ -108,10 +108,7 @@ mod tests {
 
     #[test]
     fn tone_mark_placement_is_folded() {
-        let lookups = Lookups {
-            classes: &[],
-            tag_sets: &TagSets::default(),
-        };
+        let lookups = &WordFacts::default();
         let key = |w: &str| WordInfo::new(w, &tokenize(w), lookups).key;
         assert_eq!(key("hoá"), key("hóa"));
         assert_eq!(key("Uỷ ban"), key("Ủy ban"));
@@ -207,10 +204,7 @@ mod tests {
 
     #[test]
     fn word_keys_are_the_word_hashes_the_classes_use() {
-        let lookups = Lookups {
-            classes: &[],
-            tag_sets: &TagSets::default(),
-        };
+        let lookups = &WordFacts::default();
         let text = "Lầu Năm Góc";
         let toks = tokenize(text);
         let keys: Vec<u64> = toks

@@ -2,7 +2,7 @@
 //! transitions, and word classes; decoding is Viterbi over the words of a sentence.
 use crate::analysis::entities::clusters::{ClustersError, WordClusters};
 
-use super::features::{features, Lookups, WordInfo, N_FEATURES};
+use super::features::{features, Lookups, WordFacts, WordInfo, N_FEATURES};
 use super::tag_sets::{TagSets, TagSetsError};
 use super::TAGS;
 
@@ -55,6 +55,8 @@ pub struct PosModel {
     clusters: Vec<WordClusters>,
     /// Tags seen with each training word.
     tag_sets: TagSets,
+    /// Both, one lookup a word.
+    facts: WordFacts,
 }
 
 impl PosModel {
@@ -102,6 +104,7 @@ impl PosModel {
                 row
             })
             .collect();
+        let facts = WordFacts::new(&clusters, &tag_sets);
         Ok(Self {
             bits,
             tags,
@@ -109,6 +112,7 @@ impl PosModel {
             transitions,
             clusters,
             tag_sets,
+            facts,
         })
     }
 
@@ -130,10 +134,7 @@ impl PosModel {
 
     /// What its features look words up in.
     pub fn lookups(&self) -> Lookups<'_> {
-        Lookups {
-            classes: &self.clusters,
-            tag_sets: &self.tag_sets,
-        }
+        &self.facts
     }
 
     /// Adds the weights of `feats` to `scores` (one per tag).

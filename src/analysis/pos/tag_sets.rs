@@ -50,6 +50,11 @@ impl TagSets {
         self.map.get(&word).copied().unwrap_or(0)
     }
 
+    /// Every (word hash, set) pair.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.map.iter().map(|(&w, &s)| (w, s))
+    }
+
     /// Words with a set.
     pub fn len(&self) -> usize {
         self.map.len()
