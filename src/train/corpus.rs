@@ -133,6 +133,10 @@ pub fn conll_blocks(text: &str) -> Vec<&str> {
 
 /// A text file to read line by line; an .xz file is read through `xz -dc`.
 pub fn open_maybe_xz(path: &Path) -> std::io::Result<Box<dyn std::io::BufRead>> {
+    // xz on a missing file prints an error and gives no lines: an empty corpus, not a failure,
+    // unless the file is checked here.
+    std::fs::metadata(path)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
     Ok(if path.extension().is_some_and(|e| e == "xz") {
         let child = std::process::Command::new("xz")
             .arg("-dc")
@@ -167,5 +171,6 @@ mod tests {
         assert_eq!(repeat_spec("a/b*2"), (PathBuf::from("a/b"), 2));
         assert_eq!(repeat_spec("a*b"), (PathBuf::from("a*b"), 1));
         assert_eq!(conll_blocks("a O\n\n\nb O\n").len(), 2);
+        assert!(open_maybe_xz(Path::new("no/such/corpus.jsonl.xz")).is_err());
     }
 }
