@@ -61,8 +61,6 @@ pub fn segmented_corpus_hashes(
     path: &std::path::Path,
     limit: usize,
 ) -> std::io::Result<Vec<Vec<u64>>> {
-    use std::io::BufRead;
-    let reader = super::corpus::open_maybe_xz(path)?;
     let mut out = Vec::new();
     let mut cache: FxHashMap<String, u64> = FxHashMap::default();
     let mut hash_of = |tok: &str| -> u64 {
@@ -80,23 +78,12 @@ pub fn segmented_corpus_hashes(
         }
         h
     };
-    for (n, line) in reader.lines().enumerate() {
-        if n >= limit {
-            break;
+    super::corpus::for_each_article_line(&[path.to_path_buf()], limit, |para| {
+        let words: Vec<u64> = para.split_whitespace().map(&mut hash_of).collect();
+        if !words.is_empty() {
+            out.push(words);
         }
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else {
-            continue;
-        };
-        for field in ["title", "summary", "body"] {
-            let text = v.get(field).and_then(|x| x.as_str()).unwrap_or("");
-            for para in text.split('\n') {
-                let words: Vec<u64> = para.split_whitespace().map(&mut hash_of).collect();
-                if !words.is_empty() {
-                    out.push(words);
-                }
-            }
-        }
-    }
+    })?;
     Ok(out)
 }
 

@@ -153,6 +153,31 @@ pub fn open_maybe_xz(path: &Path) -> std::io::Result<Box<dyn std::io::BufRead>> 
     })
 }
 
+/// The text lines (title, summary, body paragraphs) of VietNews-style JSON Lines files, at most
+/// `limit` articles a file, each passed to `f`.
+pub fn for_each_article_line(
+    paths: &[std::path::PathBuf],
+    limit: usize,
+    mut f: impl FnMut(&str),
+) -> std::io::Result<()> {
+    use std::io::BufRead;
+    for path in paths {
+        for (n, line) in open_maybe_xz(path)?.lines().enumerate() {
+            if n >= limit {
+                break;
+            }
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else {
+                continue;
+            };
+            for field in ["title", "summary", "body"] {
+                let text = v.get(field).and_then(|x| x.as_str()).unwrap_or("");
+                text.split('\n').for_each(&mut f);
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

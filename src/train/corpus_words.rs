@@ -65,31 +65,6 @@ fn is_word(r: &Run, s: usize, e: usize) -> bool {
     r.word[e - 1] == w && (s == 0 || r.word[s - 1] != w) && (e == r.word.len() || r.word[e] != w)
 }
 
-/// The text lines (title, summary, body paragraphs) of VietNews-style JSON Lines files, at most
-/// `limit` articles a file, each passed to `f`.
-fn for_each_line(
-    paths: &[std::path::PathBuf],
-    limit: usize,
-    mut f: impl FnMut(&str),
-) -> std::io::Result<()> {
-    use std::io::BufRead;
-    for path in paths {
-        for (n, line) in super::corpus::open_maybe_xz(path)?.lines().enumerate() {
-            if n >= limit {
-                break;
-            }
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line?) else {
-                continue;
-            };
-            for field in ["title", "summary", "body"] {
-                let text = v.get(field).and_then(|x| x.as_str()).unwrap_or("");
-                text.split('\n').for_each(&mut f);
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The table of VietNews-style JSON Lines files (at most `limit` articles a file).
 pub fn count(
     paths: &[std::path::PathBuf],
@@ -98,7 +73,7 @@ pub fn count(
 ) -> std::io::Result<CorpusWords> {
     count_runs(
         |f| {
-            for_each_line(paths, limit, |line| {
+            super::corpus::for_each_article_line(paths, limit, |line| {
                 for r in runs_of(line) {
                     f(&r);
                 }
