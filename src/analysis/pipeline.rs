@@ -387,7 +387,7 @@ impl Pipeline {
             // The models are Vietnamese: other text gets sentences and one word per token.
             let code = language.map_or("?", |l| l.code);
             out.notes.push(format!(
-                "the text is in language {code:?}, not Vietnamese: sentences and Unicode words only, no entities"
+                "the text is in language {code:?}, not Vietnamese: sentences and Unicode words only, no entities or parts of speech"
             ));
             self.segment_only_tokens(&mut out, cancel, &mut timings)?;
         } else if opts.stages.words() {
@@ -700,8 +700,14 @@ mod tests {
         let e = Pipeline::from_dir(&dir).err().expect("refused");
         assert!(matches!(e, ModelLoadError::Entities { .. }), "{e}");
         assert!(e.to_string().contains("entities.bin"), "{e}");
-        // A model file that is a folder cannot be read: an error, not "absent".
         std::fs::remove_file(dir.join("entities.bin")).unwrap();
+        // A part-of-speech file in an older layout is refused by name, not read as garbage.
+        std::fs::write(dir.join("pos.bin"), b"VTXPOS01 an older layout").unwrap();
+        let e = Pipeline::from_dir(&dir).err().expect("refused");
+        assert!(matches!(e, ModelLoadError::Pos { .. }), "{e}");
+        assert!(e.to_string().contains("pos.bin"), "{e}");
+        std::fs::remove_file(dir.join("pos.bin")).unwrap();
+        // A model file that is a folder cannot be read: an error, not "absent".
         std::fs::create_dir_all(dir.join("segmenter.bin")).unwrap();
         let e = Pipeline::from_dir(&dir).err().expect("refused");
         assert!(matches!(e, ModelLoadError::Read { .. }), "{e}");
