@@ -163,11 +163,21 @@ fn seeds_name_the_people_places_and_organisations_of_the_news() {
         ("ORG", "Lầu Năm Góc"),
         ("ORG", "NATO"),
         ("ORG", "Nhà Trắng"),
-        ("ORG", "Hội đồng An ninh Quốc gia"),
     ];
     let missing: Vec<_> = want
         .iter()
         .filter(|(l, t)| !found.contains(&(*l, t.to_string())))
         .collect();
     assert!(missing.is_empty(), "not found: {missing:?}");
+    // "Hội đồng An ninh Quốc gia Nhà Trắng" is one organisation, the White House's council;
+    // the council alone is right too.
+    assert!(
+        [
+            "Hội đồng An ninh Quốc gia",
+            "Hội đồng An ninh Quốc gia Nhà Trắng"
+        ]
+        .iter()
+        .any(|t| found.contains(&("ORG", t.to_string()))),
+        "the National Security Council: {found:?}"
+    );
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use vitext::analysis::entities::clusters::WordClusters;
 use vitext::analysis::entities::crf::NerFeatures;
+use vitext::analysis::entities::name_profile::NameProfile;
 use vitext::analysis::lexicon::Lexicons;
 use vitext::analysis::segment::perceptron::PerceptronSegmenter;
 use vitext::train::clusters;
@@ -28,6 +29,9 @@ pub enum TrainCommand {
     /// How often syllable sequences are one word in a large segmented corpus (VietNews JSON
     /// Lines): the table `train segmenter --corpus-words` reads.
     CorpusWords(CorpusWordsArgs),
+    /// Which words stand before each capitalised name in a large segmented corpus (VietNews
+    /// JSON Lines): the name-type profile `train entities --name-profile` reads.
+    NameProfile(NameProfileArgs),
     /// The block model of extraction: which blocks of a page (HTML or dump) are the article,
     /// which dump line is the headline.
     Extract(ExtractArgs),
@@ -67,6 +71,22 @@ pub struct CorpusWordsArgs {
     /// Sequences that are one word fewer times are left out.
     #[arg(long, default_value_t = 5)]
     min_count: u64,
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct NameProfileArgs {
+    /// JSON Lines of articles (title, summary, body; words joined by "_"), .xz read through
+    /// `xz -dc`.
+    #[arg(long, required = true)]
+    corpus: Vec<PathBuf>,
+    /// Articles read from each file at most.
+    #[arg(long, default_value_t = usize::MAX)]
+    limit: usize,
+    /// Names seen fewer times in the middle of a sentence are left out.
+    #[arg(long, default_value_t = 5)]
+    min_count: u32,
     #[arg(long)]
     out: PathBuf,
 }
@@ -184,6 +204,14 @@ pub struct EntitiesArgs {
     /// (comma-separated, coarse and fine; 0 or nothing: none).
     #[arg(long, value_delimiter = ',', default_value = "64,512")]
     classes: Vec<usize>,
+    /// Word classes made by `train clusters` over a large corpus (VietNews), used after the
+    /// ones learned here and stored in the model.
+    #[arg(long)]
+    classes_file: Option<PathBuf>,
+    /// A name-type profile made by `train name-profile`, used as features and stored in the
+    /// model.
+    #[arg(long)]
+    name_profile: Option<PathBuf>,
     /// With nothing held out, the confidence temperature in score units (what a run with held-out
     /// data printed), since there is nothing to fit it on.
     #[arg(long)]
@@ -258,6 +286,20 @@ pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
         TrainCommand::Extract(a) => train_extract(a),
         TrainCommand::Pos(a) => train_pos(a),
         TrainCommand::Clusters(a) => train_clusters(a),
+        TrainCommand::NameProfile(a) => {
+            let started = Instant::now();
+            let profile = vitext::train::name_profile::mine(&a.corpus, a.limit, a.min_count)?;
+            let bytes = profile.to_bytes();
+            std::fs::write(&a.out, &bytes)?;
+            eprintln!(
+                "{} names ({} bytes) written to {} in {:.1} s",
+                profile.len(),
+                bytes.len(),
+                a.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         TrainCommand::CorpusWords(a) => {
             let started = Instant::now();
             let table = vitext::train::corpus_words::count(&a.corpus, a.limit, a.min_count)?;
@@ -355,17 +397,7 @@ fn train_pos(a: PosArgs) -> Result<(), Box<dyn std::error::Error>> {
         devs.push((name(path), read_tagged(path)?));
     }
     let clusters = match &a.classes {
-        Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let mut sets = Vec::new();
-            let mut rest = bytes.as_slice();
-            while !rest.is_empty() {
-                let (c, r) = WordClusters::from_bytes(rest)?;
-                sets.push(c);
-                rest = r;
-            }
-            sets
-        }
+        Some(path) => read_class_sets(path)?,
         None => Vec::new(),
     };
     let (ex, tag_sets) = tp::examples(&train, &clusters)?;
@@ -627,16 +659,33 @@ fn write_model(out: &Path, bytes: &[u8], started: Instant) -> std::io::Result<()
     Ok(())
 }
 
+/// The sets of word classes in a file `train clusters` wrote (coarse first).
+fn read_class_sets(path: &Path) -> Result<Vec<WordClusters>, Box<dyn std::error::Error>> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut sets = Vec::new();
+    let mut rest = bytes.as_slice();
+    while !rest.is_empty() {
+        let (c, r) = WordClusters::from_bytes(rest)?;
+        sets.push(c);
+        rest = r;
+    }
+    Ok(sets)
+}
+
 /// Word classes from the unlabelled text and the training documents (each text once), one
-/// set per --classes number.
+/// set per --classes number, then those of --classes-file.
 fn learn_word_classes(
     a: &EntitiesArgs,
     train: &[NerDoc],
     seg: &PerceptronSegmenter,
 ) -> Result<Vec<WordClusters>, Box<dyn std::error::Error>> {
     let counts: Vec<usize> = a.classes.iter().copied().filter(|&k| k > 0).collect();
+    let from_file = match &a.classes_file {
+        Some(path) => read_class_sets(path)?,
+        None => Vec::new(),
+    };
     if counts.is_empty() {
-        return Ok(Vec::new());
+        return Ok(from_file);
     }
     let started = Instant::now();
     let mut sentences: Vec<Vec<u64>> = Vec::new();
@@ -680,6 +729,7 @@ fn learn_word_classes(
         );
         sets.push(classes);
     }
+    sets.extend(from_file);
     Ok(sets)
 }
 
@@ -812,7 +862,20 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     }
     let seg = PerceptronSegmenter::embedded()?;
     let word_classes = learn_word_classes(&a, &train, &seg)?;
-    let features = NerFeatures::with_clusters(Lexicons::get(), word_classes.clone());
+    let profile = match &a.name_profile {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let (p, rest) = NameProfile::from_bytes(&bytes)?;
+            if !rest.is_empty() {
+                return Err(format!("{}: bytes after the name profile", path.display()).into());
+            }
+            eprintln!("name profile: {} runs", p.len());
+            p
+        }
+        None => NameProfile::default(),
+    };
+    let features = NerFeatures::with_clusters(Lexicons::get(), word_classes.clone())
+        .with_profile(profile.clone());
     let mut lost = 0;
     let ex = entities::examples(&train, &seg, &features, &mut lost);
     let tokens: usize = ex.iter().map(|e| e.tokens()).sum();
@@ -843,6 +906,7 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
     );
     bar.finish();
     model.clusters = word_classes;
+    model.profile = profile;
     let dev_docs: Vec<NerDoc> = devs.iter().flat_map(|(_, d)| d.iter().cloned()).collect();
     let unit = model.temperature;
     if !dev_docs.is_empty() {

@@ -606,7 +606,16 @@ mod tests {
             |_, _| {},
         );
         assert!(classes.len() > 5, "{} words classed", classes.len());
-        let features = NerFeatures::with_clusters(Lexicons::get(), vec![classes.clone()]);
+        // A name profile mined from the same text, as `vitext train name-profile` mines one.
+        let mut counts = crate::train::name_profile::Counts::default();
+        for line in corpus.split("\n\n") {
+            let words: Vec<&str> = line.lines().filter_map(|l| l.split(' ').next()).collect();
+            counts.add_line(&words.join(" "));
+        }
+        let profile = counts.profile(3);
+        assert!(!profile.is_empty());
+        let features = NerFeatures::with_clusters(Lexicons::get(), vec![classes.clone()])
+            .with_profile(profile.clone());
         let mut lost = 0;
         let ex = examples(&docs, &seg, &features, &mut lost);
         assert_eq!(lost, 0);
@@ -627,6 +636,7 @@ mod tests {
             let mut calls = 0;
             let mut model = train(&ex, &cfg, |_, _| calls += 1);
             model.clusters = vec![classes.clone()];
+            model.profile = profile.clone();
             assert!(calls > 0);
             assert_eq!(model.layers(), layers);
             let t = fit_temperature(&mut model, &ex[..3]);
@@ -634,6 +644,7 @@ mod tests {
             // The file round-trips, and what it holds tags its own training data right.
             let model = NerModel::from_bytes(&model.to_bytes()).unwrap();
             assert_eq!(model.clusters.len(), 1);
+            assert_eq!(model.profile, profile);
             let score = evaluate(&pipeline_with(model), &docs[..3]);
             assert_eq!(score.f1(), 1.0, "{objective:?}: {}", score.report());
         }

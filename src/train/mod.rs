@@ -6,6 +6,7 @@ pub mod corpus_words;
 pub mod data;
 pub mod entities;
 pub mod extract;
+pub mod name_profile;
 pub mod ner_corpus;
 pub mod pos;
 pub mod segmenter;

@@ -3,6 +3,7 @@
 pub mod clusters;
 pub mod crf;
 pub mod gazetteer;
+pub mod name_profile;
 pub mod numeric;
 pub mod tagger;
 

@@ -21,7 +21,8 @@ impl LearnedTagger {
     /// The model over the lexicons' gazetteers and the model's own word classes.
     pub fn new(model: NerModel, lexicons: &Lexicons) -> Self {
         Self {
-            features: NerFeatures::with_clusters(lexicons, model.clusters.clone()),
+            features: NerFeatures::with_clusters(lexicons, model.clusters.clone())
+                .with_profile(model.profile.clone()),
             model,
         }
     }

@@ -2,6 +2,7 @@
 //! word classes, gazetteer matches and the capitalised run it sits in, plus how the document
 //! spaces its punctuation.
 use crate::analysis::entities::clusters::WordClusters;
+use crate::analysis::entities::name_profile::{NameProfile, ProfileMatch};
 use crate::analysis::entities::SentenceView;
 use crate::analysis::features::{hash_str, is_capitalised, key_of, shape_of, word_hash};
 use crate::analysis::lexicon::{Lexicons, WordSet};
@@ -17,6 +18,7 @@ const INSTITUTIONS: usize = 1;
 pub struct NerFeatures {
     lists: PrefixIndex,
     clusters: Vec<WordClusters>,
+    profile: NameProfile,
 }
 
 /// Number of word lists the features look up.
@@ -44,7 +46,14 @@ impl NerFeatures {
         Self {
             lists: PrefixIndex::new(&sets),
             clusters,
+            profile: NameProfile::default(),
         }
+    }
+
+    /// With a name-type profile (the runs it knows get its cues as features).
+    pub fn with_profile(mut self, profile: NameProfile) -> Self {
+        self.profile = profile;
+        self
     }
 
     /// Whether tokens with `keys` are, all of them, one entry of the institutions list.
@@ -125,6 +134,10 @@ pub struct SentenceInputs {
     pub(super) gaz: Vec<Vec<u8>>,
     /// The capitalised run each token is in: (first token, one past the last).
     pub(super) run: Vec<Option<(usize, usize)>>,
+    /// Per token of a run: the longest profiled piece of the run that covers it.
+    pub(super) profile: Vec<Option<ProfileMatch>>,
+    /// Whether there is no profile (then no token is "unknown" to it).
+    pub(super) profile_empty: bool,
     /// Per token of a run: 1 when it does not read as a Vietnamese syllable ("Sugi").
     pub(super) foreign: Vec<u8>,
     pub(super) suffix: Vec<u64>,
@@ -185,6 +198,7 @@ fn looks_vietnamese_cached<'a>(key: u64, text: impl FnOnce() -> &'a str) -> bool
 
 impl SentenceInputs {
     fn new(s: &SentenceView<'_>, gaz: &NerFeatures) -> Self {
+        let names = &gaz.profile;
         let n = s.tokens.len();
         let mut keys = Vec::with_capacity(n);
         let mut shapes = Vec::with_capacity(n);
@@ -269,6 +283,7 @@ impl SentenceInputs {
             })
             .collect();
         let mut run = vec![None; n];
+        let mut profile = vec![None; n];
         let mut i = 0;
         while i < n {
             if !is_capitalised(shapes[i]) {
@@ -280,6 +295,9 @@ impl SentenceInputs {
                 end += 1;
             }
             run[i..end].fill(Some((i, end)));
+            if !names.is_empty() {
+                profile[i..end].copy_from_slice(&names.cover(&keys[i..end]));
+            }
             i = end;
         }
         let foreign = (0..n)
@@ -300,6 +318,8 @@ impl SentenceInputs {
             word_class,
             gaz,
             run,
+            profile,
+            profile_empty: names.is_empty(),
             foreign,
             suffix,
             style: TextStyle::default(),

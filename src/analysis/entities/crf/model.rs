@@ -4,8 +4,11 @@ use super::forward_backward::Marginals;
 use super::tag::{Tag, N_TAGS};
 use super::viterbi::best_path;
 use crate::analysis::entities::clusters::{ClustersError, WordClusters};
+use crate::analysis::entities::name_profile::{NameProfile, ProfileError};
 
-const MAGIC: &[u8; 8] = b"VTXNER05";
+const MAGIC: &[u8; 8] = b"VTXNER06";
+/// The format before the name profile (no profile section); still read.
+const MAGIC_V5: &[u8; 8] = b"VTXNER05";
 
 /// The shipped model, trained by `vitext train entities` (see models/README.md).
 pub const EMBEDDED_ENTITIES: &[u8] =
@@ -64,6 +67,8 @@ pub struct NerModel {
     pub temperature: f32,
     /// The word classes the features were trained with, one set per granularity.
     pub clusters: Vec<WordClusters>,
+    /// The name-type profile the features were trained with (empty: none).
+    pub profile: NameProfile,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +83,9 @@ pub enum NerModelError {
     #[error("entity model: {0}")]
     /// Its word classes do not load.
     Clusters(#[from] ClustersError),
+    #[error("entity model: {0}")]
+    /// Its name profile does not load.
+    Profile(#[from] ProfileError),
 }
 
 const N_TRANSITIONS: usize = (N_TAGS + 1) * N_TAGS;
@@ -109,6 +117,7 @@ impl NerModel {
             transitions: layers.into_iter().map(|l| l.transitions).collect(),
             temperature,
             clusters: Vec::new(),
+            profile: NameProfile::default(),
         }
     }
 
@@ -134,11 +143,14 @@ impl NerModel {
         let mut layers: Vec<Layer> = (0..self.layers()).map(|k| self.layer(k)).collect();
         layers.push(layer);
         let clusters = std::mem::take(&mut self.clusters);
+        let profile = std::mem::take(&mut self.profile);
         *self = Self::new(self.bits, layers, temperature);
         self.clusters = clusters;
+        self.profile = profile;
     }
 
-    /// The model file: magic, bits, temperature, layers, then the word classes.
+    /// The model file: magic, bits, temperature, layers, the word classes, then the name
+    /// profile (a count, 0 or 1, and the table).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
@@ -156,14 +168,20 @@ impl NerModel {
         for c in &self.clusters {
             out.extend_from_slice(&c.to_bytes());
         }
+        let has_profile = !self.profile.is_empty();
+        out.extend_from_slice(&u32::from(has_profile).to_le_bytes());
+        if has_profile {
+            out.extend_from_slice(&self.profile.to_bytes());
+        }
         out
     }
 
     /// Reads a model file, checking its magic and sizes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, NerModelError> {
-        if bytes.len() < 20 || &bytes[..8] != MAGIC {
+        if bytes.len() < 20 || (&bytes[..8] != MAGIC && &bytes[..8] != MAGIC_V5) {
             return Err(NerModelError::BadMagic);
         }
+        let with_profile = &bytes[..8] == MAGIC;
         let word = |i: usize| bytes[i..i + 4].try_into().expect("4 bytes");
         let bits = u32::from_le_bytes(word(8));
         let temperature = f32::from_le_bytes(word(12));
@@ -190,6 +208,25 @@ impl NerModel {
             clusters.push(c);
             rest = after;
         }
+        let has_profile = if with_profile {
+            let n = rest
+                .get(..4)
+                .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+                .ok_or(NerModelError::BadSize)?;
+            rest = &rest[4..];
+            n
+        } else {
+            0
+        };
+        let profile = match has_profile {
+            0 => NameProfile::default(),
+            1 => {
+                let (p, after) = NameProfile::from_bytes(rest)?;
+                rest = after;
+                p
+            }
+            _ => return Err(NerModelError::BadSize),
+        };
         if !rest.is_empty() {
             return Err(NerModelError::BadSize);
         }
@@ -207,6 +244,7 @@ impl NerModel {
             .collect();
         let mut model = Self::new(bits, layers, temperature);
         model.clusters = clusters;
+        model.profile = profile;
         Ok(model)
     }
 

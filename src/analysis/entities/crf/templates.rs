@@ -99,6 +99,18 @@ pub enum Template {
     ClassBeforeAndClass,
     /// Classes of the own word and the one after.
     ClassAndClassAfter,
+    /// The name profile's first cue of the piece the token is in, its share, the place.
+    ProfileFirstCue,
+    /// The profile's first and second cues, the place.
+    ProfileTwoCues,
+    /// The first cue, how often any cue was seen and how often the piece was.
+    ProfileCuedAndSeen,
+    /// The first cue, whether the piece is the whole run, and the shape.
+    ProfileWholeAndShape,
+    /// A token of a capitalised run the profile does not know, with the run's length.
+    ProfileUnknown,
+    /// A cue with a fair share of the piece's contexts, the place.
+    ProfileCue,
     /// The tag the layer below gave the token.
     TagBelow,
     /// Tags below of the token before and the token.
@@ -161,6 +173,12 @@ impl Template {
             Template::ClassAfterAndShape => 53,
             Template::ClassBeforeAndClass => 54,
             Template::ClassAndClassAfter => 55,
+            Template::ProfileFirstCue => 56,
+            Template::ProfileTwoCues => 57,
+            Template::ProfileCuedAndSeen => 58,
+            Template::ProfileWholeAndShape => 59,
+            Template::ProfileUnknown => 69,
+            Template::ProfileCue => 70,
             Template::TagBelow => 60,
             Template::TagsBelowBeforeAndOwn => 61,
             Template::TagsBelowOwnAndAfter => 62,
@@ -458,6 +476,78 @@ impl SentenceInputs {
             let prev = if i > start { side(i - 1) } else { 2 };
             let next = if i + 1 < end { side(i + 1) } else { 2 };
             out.push(f(T::ForeignTurn, &[side(i), prev, next, at]));
+            // What unlabelled news says of this name: the words seen before it.
+            match self.profile[i] {
+                Some(m) => {
+                    let p = m.profile;
+                    let (c1, c2, at) =
+                        (u64::from(p.first.0), u64::from(p.second.0), u64::from(m.at));
+                    out.extend_from_slice(&[
+                        f(T::ProfileFirstCue, &[c1, u64::from(p.first.1), at]),
+                        f(T::ProfileTwoCues, &[c1, c2, u64::from(p.second.1 > 0), at]),
+                        f(
+                            T::ProfileCuedAndSeen,
+                            &[c1, u64::from(p.cued), u64::from(p.seen / 2)],
+                        ),
+                        f(T::ProfileWholeAndShape, &[c1, u64::from(m.whole), s0, at]),
+                    ]);
+                    // Each cue seen in a fair share of the contexts on its own (dense: one
+                    // weight per cue and place).
+                    for (c, share) in [p.first, p.second] {
+                        if share >= 2 {
+                            out.push(f(T::ProfileCue, &[u64::from(c), at]));
+                        }
+                    }
+                }
+                None if !self.profile_empty => out.push(f(T::ProfileUnknown, &[len, at])),
+                None => {}
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::entities::crf::NerFeatures;
+    use crate::analysis::entities::name_profile::{run_hash, Cue, NameProfile, RunProfile};
+    use crate::analysis::entities::SentenceView;
+    use crate::analysis::features::key_of;
+    use crate::analysis::lexicon::Lexicons;
+    use crate::analysis::segment::tokenize::tokenize;
+
+    #[test]
+    fn profiled_runs_get_their_cues_as_features() {
+        let text = "Nhà ở Trần Phú gần Zorbex";
+        let tokens = tokenize(text);
+        let words: Vec<std::ops::Range<usize>> = (0..tokens.len()).map(|i| i..i + 1).collect();
+        let view = SentenceView {
+            text,
+            tokens: &tokens,
+            words: &words,
+        };
+        let keys: Vec<u64> = tokens
+            .iter()
+            .map(|t| key_of(t.text(text), t.kind))
+            .collect();
+        let mut cues = [0u32; crate::analysis::entities::name_profile::N_CUES];
+        cues[Cue::Street as usize] = 40;
+        let street = RunProfile::from_counts(&cues, 50);
+        let profile = NameProfile::new([(run_hash(&keys[2..4]), street)]);
+        let feature = |t: Template, parts: &[u64]| feature_hash(t.id(), SENTENCE_SALT, parts);
+        let first_cue = feature(T::ProfileFirstCue, &[Cue::Street as u64, 8, 1]);
+        let unknown = feature(T::ProfileUnknown, &[1, 0]);
+        let lx = Lexicons::get();
+        let with = NerFeatures::new(lx).with_profile(profile);
+        let f = with.inputs(&view, Default::default()).first_features();
+        assert!(f[2].contains(&first_cue), "Trần, first of a street name");
+        assert!(!f[3].contains(&first_cue), "Phú is the last of it");
+        assert!(
+            f[5].contains(&unknown),
+            "Zorbex: a run the profile does not know"
+        );
+        let without = NerFeatures::new(lx).inputs(&view, Default::default());
+        let f = without.first_features();
+        assert!(!f[2].contains(&first_cue) && !f[5].contains(&unknown));
     }
 }

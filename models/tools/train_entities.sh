@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Rebuilds models/entities.bin from ../shared/data: the VietNews word classes and name profile
+# (counted over VietNews train into /tmp/vitext-words, shared with train_words.sh), then the
+# tagger on VLSP 2016 NER train and VLSP 2018 NER train (x2: the raw-news style we serve).
+# It reads the segmenter's words: run models/tools/train_words.sh first when that changed.
+# usage: models/tools/train_entities.sh   (from the repository root; about 8 minutes on 2 cores,
+#        2 more the first time the VietNews tables are made)
+# HOLDOUT="--holdout-every 10 --holdout-slice 9 --holdout-name-groups 20" OUT=/tmp/e.bin
+#        models/tools/train_entities.sh   trains the same recipe without a held-out part and
+#        prints its figures (benches/entities_heldout.sh runs that).
+set -euo pipefail
+V=../shared/data/unlabelled/vietnews
+W=${VITEXT_WORDS_DIR:-/tmp/vitext-words}
+mkdir -p "$W"
+BIN=${VITEXT_BIN:-}
+if [ -z "$BIN" ]; then
+  cargo build --release --quiet
+  BIN=target/release/vitext
+fi
+NEWS=(--corpus $V/train-00.jsonl.xz --corpus $V/train-01.jsonl.xz --corpus $V/train-02.jsonl.xz --corpus $V/train-03.jsonl.xz)
+[ -f "$W/classes.bin" ] || "$BIN" train clusters "${NEWS[@]}" --classes 128,1024 --min-count 10 --out "$W/classes.bin"
+[ -f "$W/name_profile.bin" ] || "$BIN" train name-profile "${NEWS[@]}" --min-count 5 --out "$W/name_profile.bin"
+# shellcheck disable=SC2086
+"$BIN" train entities --conll ../shared/data/ner/vlsp2016/train.txt --enamex '../shared/data/ner/vlsp2018/train*2' \
+  --classes 0 --classes-file "$W/classes.bin" --name-profile "$W/name_profile.bin" \
+  --epochs 10 --bits 17 --folds 4 --objective crf --crf-rate 0.05 --ensemble "${ENSEMBLE:-3}" \
+  ${HOLDOUT:---holdout-every 0 --temperature-scale 2} --out "${OUT:-models/entities.bin}"
