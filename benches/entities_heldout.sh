@@ -13,7 +13,7 @@ for SLICE in "${@:-9}"; do
   mkdir -p "$D/models"
   HOLDOUT="--holdout-every 10 --holdout-slice $SLICE --holdout-name-groups 20 --write-holdout $D" \
     OUT="$D/models/entities.bin" VITEXT_BIN=target/release/vitext models/tools/train_entities.sh \
-    2> "$D/train.log"
+    > "$D/train.log" 2>&1
   grep -A6 "^dev " "$D/train.log"
   CMD="target/release/vitext analyze --jsonl --stages segment,entities --model-dir $D/models"
   echo "slice $SLICE, VLSP 2016 train, name groups held out (score.py):"
