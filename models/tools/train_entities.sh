@@ -9,16 +9,8 @@
 #        models/tools/train_entities.sh   trains the same recipe without a held-out part and
 #        prints its figures (benches/entities_heldout.sh runs that).
 set -euo pipefail
-V=../shared/data/unlabelled/vietnews
-W=${VITEXT_WORDS_DIR:-/tmp/vitext-words}
-mkdir -p "$W"
-BIN=${VITEXT_BIN:-}
-if [ -z "$BIN" ]; then
-  cargo build --release --quiet
-  BIN=target/release/vitext
-fi
-NEWS=(--corpus $V/train-00.jsonl.xz --corpus $V/train-01.jsonl.xz --corpus $V/train-02.jsonl.xz --corpus $V/train-03.jsonl.xz)
-[ -f "$W/classes.bin" ] || "$BIN" train clusters "${NEWS[@]}" --classes 128,1024 --min-count 10 --out "$W/classes.bin"
+# shellcheck source=models/tools/common.sh
+source "$(dirname "$0")/common.sh"
 [ -f "$W/name_profile.bin" ] || "$BIN" train name-profile "${NEWS[@]}" --min-count 5 --out "$W/name_profile.bin"
 # shellcheck disable=SC2086
 "$BIN" train entities --conll ../shared/data/ner/vlsp2016/train.txt --enamex '../shared/data/ner/vlsp2018/train*2' \

@@ -6,18 +6,9 @@
 # (models/README.md has its command).
 # usage: models/tools/train_words.sh   (from the repository root; about 5 minutes on 2 cores)
 set -euo pipefail
-V=../shared/data/unlabelled/vietnews
-W=${VITEXT_WORDS_DIR:-/tmp/vitext-words}
-mkdir -p "$W"
-# VITEXT_BIN: a vitext binary to use instead of building this checkout.
-BIN=${VITEXT_BIN:-}
-if [ -z "$BIN" ]; then
-  cargo build --release --quiet
-  BIN=target/release/vitext
-fi
-NEWS=(--corpus $V/train-00.jsonl.xz --corpus $V/train-01.jsonl.xz --corpus $V/train-02.jsonl.xz --corpus $V/train-03.jsonl.xz)
+# shellcheck source=models/tools/common.sh
+source "$(dirname "$0")/common.sh"
 [ -f "$W/corpus_words.bin" ] || "$BIN" train corpus-words "${NEWS[@]}" --min-count 5 --out "$W/corpus_words.bin"
-[ -f "$W/classes.bin" ] || "$BIN" train clusters "${NEWS[@]}" --classes 128,1024 --min-count 10 --out "$W/classes.bin"
 "$BIN" train segmenter --train ../shared/data/ws/vlsp2013/train.txt --holdout-every 0 --epochs 8 --bits 20 \
   --corpus-words "$W/corpus_words.bin" --out models/segmenter.bin
 "$BIN" train pos --train ../shared/data/pos/vlsp2013/train.txt --holdout-blocks 0 --epochs 6 --ensemble 3 \

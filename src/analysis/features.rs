@@ -3,11 +3,12 @@
 //! the entity tagger both read these, so neither imports the other's model.
 use std::cell::RefCell;
 use std::hash::Hasher;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
 use super::normalize::{lowercase, syllable_key};
-use super::segment::tokenize::TokenKind;
+use super::segment::tokenize::{Syllable, TokenKind};
 
 /// Key of the position before a sentence's first token.
 pub const BOS: u64 = 0x1111_2222_3333_4444;
@@ -70,6 +71,38 @@ pub fn shape_of(text: &str, kind: TokenKind) -> u8 {
 /// Whether a shape starts with a capital (capitalised, all capitals, code).
 pub fn is_capitalised(shape: u8) -> bool {
     matches!(shape, b'U' | b'A' | b'c')
+}
+
+/// Whether token `i` continues the words before it: both letters, apart by spaces only (a
+/// gazetteer entry or a name spans such tokens, never a comma or a line break).
+pub fn joins_previous(text: &str, tokens: &[Syllable], i: usize) -> bool {
+    tokens[i].kind == TokenKind::Word
+        && tokens[i - 1].kind == TokenKind::Word
+        && tokens[i - 1].end < tokens[i].start
+        && text[tokens[i - 1].end..tokens[i].start]
+            .bytes()
+            .all(|b| b == b' ')
+}
+
+/// The capitalised runs of a sentence: maximal stretches of capitalised tokens (`shapes`) that
+/// join, as token ranges. The entity tagger's run features and the name profile both read them.
+pub fn capitalised_runs(text: &str, tokens: &[Syllable], shapes: &[u8]) -> Vec<Range<usize>> {
+    let n = tokens.len();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !is_capitalised(shapes[i]) {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < n && is_capitalised(shapes[end]) && joins_previous(text, tokens, end) {
+            end += 1;
+        }
+        runs.push(i..end);
+        i = end;
+    }
+    runs
 }
 
 /// Distinct syllables a thread remembers the key hash of before starting over. Vietnamese has

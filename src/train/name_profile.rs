@@ -6,8 +6,8 @@ use rustc_hash::FxHashMap;
 use crate::analysis::entities::name_profile::{
     run_hash, Cue, NameProfile, RunProfile, MAX_RUN, N_CUES,
 };
-use crate::analysis::features::{is_capitalised, key_of, shape_of};
-use crate::analysis::segment::tokenize::{tokenize, TokenKind};
+use crate::analysis::features::{capitalised_runs, key_of, shape_of};
+use crate::analysis::segment::tokenize::tokenize;
 
 /// The words of each cue, one or two syllables (a longer cue is matched by its last two:
 /// "câu lạc bộ" by "lạc bộ"). Lowercase; the keys fold case and tone placement.
@@ -161,25 +161,8 @@ impl Counts {
             .iter()
             .map(|t| shape_of(t.text(&text), t.kind))
             .collect();
-        // As the tagger's runs (inputs.rs): capitalised words separated by spaces only.
-        let joinable = |i: usize| {
-            tokens[i].kind == TokenKind::Word
-                && tokens[i - 1].kind == TokenKind::Word
-                && text[tokens[i - 1].end..tokens[i].start]
-                    .bytes()
-                    .all(|b| b == b' ')
-                && tokens[i - 1].end < tokens[i].start
-        };
-        let mut i = 0;
-        while i < n {
-            if !is_capitalised(shapes[i]) {
-                i += 1;
-                continue;
-            }
-            let mut end = i + 1;
-            while end < n && is_capitalised(shapes[end]) && joinable(end) {
-                end += 1;
-            }
+        for r in capitalised_runs(&text, &tokens, &shapes) {
+            let (i, end) = (r.start, r.end);
             let mid_sentence = i > 0 && !starts_sentence(tokens[i - 1].text(&text));
             if mid_sentence && end - i <= MAX_RUN {
                 let before = cues.of(i.checked_sub(2).map(|k| keys[k]), keys[i - 1]);
@@ -201,7 +184,6 @@ impl Counts {
                     entry.0[c as usize] += 1;
                 }
             }
-            i = end;
         }
     }
 

@@ -4,7 +4,9 @@
 use crate::analysis::entities::clusters::WordClusters;
 use crate::analysis::entities::name_profile::{NameProfile, ProfileMatch};
 use crate::analysis::entities::SentenceView;
-use crate::analysis::features::{hash_str, is_capitalised, key_of, shape_of, word_hash};
+use crate::analysis::features::{
+    capitalised_runs, hash_str, joins_previous, key_of, shape_of, word_hash,
+};
 use crate::analysis::lexicon::{Lexicons, WordSet};
 use crate::analysis::normalize::lowercase;
 use crate::analysis::prefix_index::PrefixIndex;
@@ -241,14 +243,7 @@ impl SentenceInputs {
             .map(|c| words.iter().map(|&w| u64::from(c.class_of(w))).collect())
             .collect();
         // Gazetteer entries span word syllables separated by plain spaces only.
-        let joinable = |i: usize| {
-            s.tokens[i].kind == TokenKind::Word
-                && s.tokens[i - 1].kind == TokenKind::Word
-                && s.text[s.tokens[i - 1].end..s.tokens[i].start]
-                    .bytes()
-                    .all(|b| b == b' ')
-                && s.tokens[i - 1].end < s.tokens[i].start
-        };
+        let joinable = |i: usize| joins_previous(s.text, s.tokens, i);
         let longest: Vec<[u8; N_GAZETTEERS]> = (0..n)
             .map(|i| {
                 if s.tokens[i].kind == TokenKind::Word {
@@ -284,21 +279,11 @@ impl SentenceInputs {
             .collect();
         let mut run = vec![None; n];
         let mut profile = vec![None; n];
-        let mut i = 0;
-        while i < n {
-            if !is_capitalised(shapes[i]) {
-                i += 1;
-                continue;
-            }
-            let mut end = i + 1;
-            while end < n && is_capitalised(shapes[end]) && joinable(end) {
-                end += 1;
-            }
-            run[i..end].fill(Some((i, end)));
+        for r in capitalised_runs(s.text, s.tokens, &shapes) {
+            run[r.clone()].fill(Some((r.start, r.end)));
             if !names.is_empty() {
-                profile[i..end].copy_from_slice(&names.cover(&keys[i..end]));
+                profile[r.clone()].copy_from_slice(&names.cover(&keys[r]));
             }
-            i = end;
         }
         let foreign = (0..n)
             .map(|i| {
