@@ -3,7 +3,7 @@
 # (counted over VietNews train into /tmp/vitext-words, shared with train_words.sh), then the
 # tagger on VLSP 2016 NER train and VLSP 2018 NER train (x2: the raw-news style we serve).
 # It reads the segmenter's words: run models/tools/train_words.sh first when that changed.
-# usage: models/tools/train_entities.sh   (from the repository root; about 8 minutes on 2 cores,
+# usage: models/tools/train_entities.sh   (from the repository root; about 5 minutes on 2 cores,
 #        2 more the first time the VietNews tables are made)
 # HOLDOUT="--holdout-every 10 --holdout-slice 9 --holdout-name-groups 20" OUT=/tmp/e.bin
 #        models/tools/train_entities.sh   trains the same recipe without a held-out part and
