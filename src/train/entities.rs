@@ -716,5 +716,27 @@ mod tests {
         let mut bytes = model.to_bytes();
         bytes.pop();
         assert!(NerModel::from_bytes(&bytes).is_err());
+        // The profile section's count is 0 or 1: it sits where a model without one ends.
+        assert!(
+            !model.profile.is_empty(),
+            "the shipped model has a name profile"
+        );
+        let mut bare = NerModel::from_bytes(&model.to_bytes()).unwrap();
+        bare.profile = Default::default();
+        let at = bare.to_bytes().len() - 4;
+        let mut bytes = model.to_bytes();
+        assert_eq!(bytes[at..at + 4], 1u32.to_le_bytes());
+        bytes[at] = 2;
+        assert!(NerModel::from_bytes(&bytes).is_err());
+        // A model without a profile reads back without one, in this format and the one before
+        // profiles (VTXNER05: no section at all).
+        assert!(NerModel::from_bytes(&bare.to_bytes())
+            .unwrap()
+            .profile
+            .is_empty());
+        let mut v5 = bare.to_bytes();
+        v5.truncate(at);
+        v5[..8].copy_from_slice(b"VTXNER05");
+        assert!(NerModel::from_bytes(&v5).unwrap().profile.is_empty());
     }
 }
