@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Rebuilds models/entities.bin from ../shared/data: the VietNews word classes and name profile
-# (counted over VietNews train into /tmp/vitext-words, shared with train_words.sh), then the
-# tagger on VLSP 2016 NER train and VLSP 2018 NER train (x2: the raw-news style we serve).
+# Rebuilds models/entities.bin from ../shared/data: the VietNews word classes (over VietNews
+# train) and name profile (over all of VietNews), kept in /tmp/vitext-words (shared with
+# train_words.sh), then the tagger on VLSP 2016 NER train and VLSP 2018 NER train (x2: the
+# raw-news style we serve).
 # It reads the segmenter's words: run models/tools/train_words.sh first when that changed.
 # usage: models/tools/train_entities.sh   (from the repository root; about 5 minutes on 2 cores,
 #        2 more the first time the VietNews tables are made)
@@ -11,9 +12,12 @@
 set -euo pipefail
 # shellcheck source=models/tools/common.sh
 source "$(dirname "$0")/common.sh"
-[ -f "$W/name_profile.bin" ] || "$BIN" train name-profile "${NEWS[@]}" --min-count 5 --out "$W/name_profile.bin"
+# The profile counts names in all of VietNews (train, val and test: unlabelled, and more text
+# sees more names); the word classes stay on train as the part-of-speech model has them.
+[ -f "$W/name_profile_all.bin" ] || "$BIN" train name-profile "${NEWS[@]}" --corpus $V/val-00.jsonl.xz \
+  --corpus $V/test-00.jsonl.xz --min-count 5 --out "$W/name_profile_all.bin"
 # shellcheck disable=SC2086
 "$BIN" train entities --conll ../shared/data/ner/vlsp2016/train.txt --enamex '../shared/data/ner/vlsp2018/train*2' \
-  --classes 0 --classes-file "$W/classes.bin" --name-profile "$W/name_profile.bin" \
+  --classes 0 --classes-file "$W/classes.bin" --name-profile "$W/name_profile_all.bin" \
   --epochs 10 --bits 17 --folds 4 --objective crf --crf-rate 0.05 --ensemble "${ENSEMBLE:-3}" \
   ${HOLDOUT:---holdout-every 0 --temperature-scale 2} --out "${OUT:-models/entities.bin}"
