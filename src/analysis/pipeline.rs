@@ -686,6 +686,33 @@ mod tests {
             .any(|e| &vi[e.start..e.end] == "Lloyd Austin"));
     }
 
+    /// The raw-news sentences issue 20 quotes as the model before read them wrong: two names in
+    /// one run, a capital it missed, a company read as a person.
+    #[test]
+    fn names_of_the_news_the_model_before_got_wrong() {
+        let p = Pipeline::default();
+        let text = "Tổng thống Ukraine Volodymyr Zelensky cho biết phương Tây cung cấp thêm vũ \
+                    khí. Quân đội Nga tấn công Kiev và Moskva phản đối. Công ty Skydio và \
+                    Anduril Industries Inc hợp tác.";
+        let a = p
+            .analyze(Content::Text(text), &Options::default(), &Cancel::new())
+            .unwrap();
+        let found: Vec<(&str, &str)> = a
+            .entities
+            .iter()
+            .map(|e| (e.label.as_str(), &text[e.start..e.end]))
+            .collect();
+        for want in [
+            ("LOC", "Ukraine"),
+            ("PER", "Volodymyr Zelensky"),
+            ("LOC", "Kiev"),
+            ("LOC", "Moskva"),
+            ("ORG", "Anduril Industries Inc"),
+        ] {
+            assert!(found.contains(&want), "{want:?} not in {found:?}");
+        }
+    }
+
     #[test]
     fn the_embedded_models_load() {
         let p = Pipeline::embedded().expect("embedded models");
