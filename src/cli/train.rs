@@ -289,32 +289,32 @@ pub fn run(cmd: TrainCommand) -> Result<(), Box<dyn std::error::Error>> {
         TrainCommand::NameProfile(a) => {
             let started = Instant::now();
             let profile = vitext::train::name_profile::mine(&a.corpus, a.limit, a.min_count)?;
-            let bytes = profile.to_bytes();
-            std::fs::write(&a.out, &bytes)?;
-            eprintln!(
-                "{} names ({} bytes) written to {} in {:.1} s",
-                profile.len(),
-                bytes.len(),
-                a.out.display(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
+            write_table(&a.out, &profile.to_bytes(), profile.len(), "names", started)
         }
         TrainCommand::CorpusWords(a) => {
             let started = Instant::now();
             let table = vitext::train::corpus_words::count(&a.corpus, a.limit, a.min_count)?;
-            let bytes = table.to_bytes();
-            std::fs::write(&a.out, &bytes)?;
-            eprintln!(
-                "{} sequences ({} bytes) written to {} in {:.1} s",
-                table.len(),
-                bytes.len(),
-                a.out.display(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
+            write_table(&a.out, &table.to_bytes(), table.len(), "sequences", started)
         }
     }
+}
+
+/// Writes a table a corpus command counted, and says what it holds.
+fn write_table(
+    out: &Path,
+    bytes: &[u8],
+    entries: usize,
+    what: &str,
+    started: Instant,
+) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::write(out, bytes)?;
+    eprintln!(
+        "{entries} {what} ({} bytes) written to {} in {:.1} s",
+        bytes.len(),
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn train_clusters(a: ClustersArgs) -> Result<(), Box<dyn std::error::Error>> {
