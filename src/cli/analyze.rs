@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use vitext::analysis::pipeline::Content;
 use vitext::analysis::{Cancel, Options, Pipeline};
-use vitext::api::json_line::read_line;
+use vitext::api::json_line::{read_analyze_request, to_json};
 use vitext::api::{parse_stages, stages_of, ApiError, Job};
 use vitext::proto::{self, OffsetUnit};
 
@@ -15,7 +15,8 @@ use vitext::proto::{self, OffsetUnit};
 pub struct AnalyzeArgs {
     /// Files to analyse as a crawler's pages: HTML or text told by the content, charset sniffed.
     files: Vec<PathBuf>,
-    /// Read {"id","text"} or {"id","html"} lines on stdin, write one JSON answer per line.
+    /// Read {"id","text"} or {"id","html"} lines (or whole AnalyzeRequests in proto3 JSON,
+    /// {"document": ...}) on stdin, write one JSON answer per line.
     #[arg(long)]
     jsonl: bool,
     /// Comma-separated stages: extract,segment,entities,pos. Default: all, extraction only for
@@ -205,30 +206,19 @@ fn answer_line(
     n: usize,
     line: &[u8],
 ) -> (String, bool) {
-    let response = match read_line(line, n) {
+    let response = match read_analyze_request(line, n, request) {
         Err((id, e)) => {
-            return (json_line(&e.into_answer(id)), true);
+            return (to_json(&e.into_answer(id)), true);
         }
-        Ok(doc) => {
-            let request = proto::AnalyzeRequest {
-                document: Some(doc),
-                ..request.clone()
-            };
-            match Job::from_analyze(request, max_bytes) {
-                Err((id, e)) => e.into_answer(id),
-                Ok(job) => {
-                    match pipeline.analyze(job.content.as_content(), &job.options, &Cancel::new()) {
-                        Ok(a) => vitext::api::to_response(job.id, a, job.unit),
-                        Err(e) => ApiError::from(e).into_answer(job.id),
-                    }
+        Ok(request) => match Job::from_analyze(request, max_bytes) {
+            Err((id, e)) => e.into_answer(id),
+            Ok(job) => {
+                match pipeline.analyze(job.content.as_content(), &job.options, &Cancel::new()) {
+                    Ok(a) => vitext::api::to_response(job.id, a, job.unit),
+                    Err(e) => ApiError::from(e).into_answer(job.id),
                 }
             }
-        }
+        },
     };
-    (json_line(&response), false)
-}
-
-fn json_line(r: &proto::AnalyzeResponse) -> String {
-    serde_json::to_string(r)
-        .unwrap_or_else(|e| format!("{{\"error\":{{\"message\":{:?}}}}}", e.to_string()))
+    (to_json(&response), false)
 }

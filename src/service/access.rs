@@ -100,27 +100,36 @@ impl BearerAuth {
         }
         ok.into()
     }
-}
 
-impl tonic::service::Interceptor for BearerAuth {
-    fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
-        let presented = request
-            .metadata()
-            .get("authorization")
+    /// Whether the headers carry "authorization: Bearer <known token>" (gRPC metadata are
+    /// HTTP/2 headers, so both APIs ask the same question); a refusal is counted.
+    pub fn admits(&self, headers: &http::HeaderMap) -> bool {
+        let presented = headers
+            .get(http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .map(str::trim);
-        match presented {
-            Some(token) if self.accepts(token.as_bytes()) => Ok(request),
-            _ => {
-                metrics::counter!(names::AUTH_FAILURES).increment(1);
-                Err(Status::unauthenticated(
-                    "missing or unknown bearer token (metadata \"authorization: Bearer <token>\")",
-                ))
-            }
+        let ok = presented.is_some_and(|token| self.accepts(token.as_bytes()));
+        if !ok {
+            metrics::counter!(names::AUTH_FAILURES).increment(1);
+        }
+        ok
+    }
+}
+
+/// What a caller without a known token is told.
+pub const UNAUTHENTICATED: &str =
+    "missing or unknown bearer token (header \"authorization: Bearer <token>\")";
+
+impl tonic::service::Interceptor for BearerAuth {
+    fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
+        if self.admits(request.metadata().as_ref()) {
+            Ok(request)
+        } else {
+            Err(Status::unauthenticated(UNAUTHENTICATED))
         }
     }
 }
@@ -137,6 +146,10 @@ impl Gate {
     /// Whether calls need a token.
     pub fn is_closed(&self) -> bool {
         self.0.is_some()
+    }
+    /// Whether a call with these headers may go on.
+    pub fn admits(&self, headers: &http::HeaderMap) -> bool {
+        self.0.as_ref().is_none_or(|auth| auth.admits(headers))
     }
 }
 

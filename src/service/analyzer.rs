@@ -53,16 +53,8 @@ impl AnalyzerService {
         let span = info_span!("request", rpc, id = %id);
         let result = async {
             let job = job.map_err(|(_, e)| status_of(&e))?;
-            let slot = self.scheduler.try_slot()?;
-            let work = self.scheduler.run(job, slot, Cancel::new());
-            match deadline {
-                Some(d) => tokio::time::timeout(d, work).await.unwrap_or_else(|_| {
-                    Err(Status::deadline_exceeded(
-                        "deadline expired before the analysis finished",
-                    ))
-                }),
-                None => work.await,
-            }
+            let answer = self.scheduler.answer_now(job, deadline).await?;
+            Ok(answer.response)
         }
         .instrument(span.clone())
         .await;
@@ -211,7 +203,7 @@ impl TextAnalyzer for AnalyzerService {
                             let span = info_span!("request", rpc = "AnalyzeStream", id = %id);
                             let r = async {
                                 let slot = scheduler.slot().await?;
-                                scheduler.run(job, slot, cancel).await
+                                scheduler.run(job, slot, cancel).await.map(|a| a.response)
                             }
                             .instrument(span)
                             .await;

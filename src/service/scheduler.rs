@@ -1,7 +1,7 @@
 //! Runs analyses on a rayon pool off the tokio workers, behind a global limit on articles in
 //! flight; cancels the work when the caller goes away.
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use metrics::{counter, gauge, histogram};
 use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
@@ -12,6 +12,14 @@ use crate::analysis::{Cancel, Pipeline};
 use crate::api::{self, ApiError, Job};
 use crate::proto::AnalyzeResponse;
 use crate::telemetry::names;
+
+/// One article's answer and the time each stage took (HTTP sends them as Server-Timing).
+pub struct Answer {
+    /// The analysis as the API answers it.
+    pub response: AnalyzeResponse,
+    /// Time per stage, in pipeline order, then "encode" (building the response).
+    pub timings: Vec<(&'static str, Duration)>,
+}
 
 /// Runs analyses on a rayon pool behind a global limit of articles in flight.
 pub struct Scheduler {
@@ -104,13 +112,28 @@ impl Scheduler {
             .map_err(|_| Status::unavailable("server is shutting down"))
     }
 
+    /// One unary call's analysis: shed when full, answer DEADLINE_EXCEEDED when `deadline`
+    /// passes first (the gRPC and the HTTP side both come through here).
+    pub async fn answer_now(&self, job: Job, deadline: Option<Duration>) -> Result<Answer, Status> {
+        let slot = self.try_slot()?;
+        let work = self.run(job, slot, Cancel::new());
+        match deadline {
+            Some(d) => tokio::time::timeout(d, work).await.unwrap_or_else(|_| {
+                Err(Status::deadline_exceeded(
+                    "deadline expired before the analysis finished",
+                ))
+            }),
+            None => work.await,
+        }
+    }
+
     /// Analyses one job on the pool. `cancel` may be shared (a stream cancels all its jobs).
     pub async fn run(
         &self,
         job: Job,
         slot: OwnedSemaphorePermit,
         cancel: Cancel,
-    ) -> Result<AnalyzeResponse, Status> {
+    ) -> Result<Answer, Status> {
         let in_flight = InFlight::new();
         let mut guard = CancelOnDrop(Some(cancel.clone()));
         // Its share of the byte budget, waited for (a deadline or a gone client ends the wait).
@@ -133,17 +156,18 @@ impl Scheduler {
             let result = pipeline.analyze(job.content.as_content(), &job.options, &cancel);
             let reply = match result {
                 Ok(a) => {
-                    for (stage, took) in &a.timings {
-                        histogram!(names::STAGE_DURATION, "stage" => stage.as_str())
-                            .record(took.as_secs_f64());
-                    }
+                    let mut timings: Vec<(&'static str, Duration)> =
+                        a.timings.iter().map(|(s, d)| (s.as_str(), *d)).collect();
                     counter!(names::ARTICLES).increment(1);
                     counter!(names::BYTES).increment(bytes as u64);
                     let t = Instant::now();
-                    let r = api::to_response(job.id, a, job.unit);
-                    histogram!(names::STAGE_DURATION, "stage" => "encode")
-                        .record(t.elapsed().as_secs_f64());
-                    Ok(r)
+                    let response = api::to_response(job.id, a, job.unit);
+                    timings.push(("encode", t.elapsed()));
+                    for (stage, took) in &timings {
+                        histogram!(names::STAGE_DURATION, "stage" => *stage)
+                            .record(took.as_secs_f64());
+                    }
+                    Ok(Answer { response, timings })
                 }
                 Err(e) => Err(convert::status_of(&ApiError::from(e))),
             };

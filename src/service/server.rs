@@ -15,6 +15,7 @@ use tracing::{info, warn};
 
 use super::access::{self, AccessError};
 use super::analyzer::AnalyzerService;
+use super::http::{self, HttpApi};
 use super::metered::Metered;
 use super::scheduler::Scheduler;
 use crate::analysis::Pipeline;
@@ -27,6 +28,10 @@ pub struct Config {
     /// gRPC listen address.
     #[arg(long, env = "VITEXT_ADDR", default_value = "0.0.0.0:50051")]
     pub addr: SocketAddr,
+    /// JSON over HTTP and the analysis page ("off": none): POST /v1/analyze, /v1/extract,
+    /// /v1/segment, /v1/tag-entities, /v1/analyze/stream; GET / for the page.
+    #[arg(long, env = "VITEXT_HTTP_ADDR", default_value = "off", value_parser = parse_metrics_addr)]
+    pub http_addr: MetricsAddr,
     /// Prometheus /metrics listen address ("off": no metrics listener).
     #[arg(long, env = "VITEXT_METRICS_ADDR", default_value = "0.0.0.0:9464", value_parser = parse_metrics_addr)]
     pub metrics_addr: MetricsAddr,
@@ -96,7 +101,7 @@ pub struct Config {
     pub auth_tokens_file: Option<std::path::PathBuf>,
 }
 
-/// Where /metrics listens, if anywhere.
+/// Where an optional listener (metrics, plain health, HTTP) listens, if anywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MetricsAddr(pub Option<SocketAddr>);
 
@@ -176,6 +181,26 @@ pub enum ServeError {
     Access(#[from] AccessError),
 }
 
+/// The sockets a server answers on: gRPC, and optionally plain health and JSON over HTTP.
+pub struct Listeners {
+    /// The gRPC API.
+    pub api: TcpListener,
+    /// grpc.health.v1 alone, in plain text.
+    pub health: Option<TcpListener>,
+    /// JSON over HTTP and the page.
+    pub http: Option<TcpListener>,
+}
+
+async fn bind_optional(addr: MetricsAddr) -> Result<Option<TcpListener>, ServeError> {
+    match addr {
+        MetricsAddr(Some(addr)) => TcpListener::bind(addr)
+            .await
+            .map(Some)
+            .map_err(|e| ServeError::Bind(addr, e)),
+        MetricsAddr(None) => Ok(None),
+    }
+}
+
 /// Binds, serves until `shutdown` resolves, then drains for at most `drain_seconds`.
 pub async fn run(
     config: Config,
@@ -184,18 +209,15 @@ pub async fn run(
     if let MetricsAddr(Some(addr)) = config.metrics_addr {
         telemetry::init_metrics(addr).map_err(|e| ServeError::Metrics(e.to_string()))?;
     }
-    let listener = TcpListener::bind(config.addr)
+    let api = TcpListener::bind(config.addr)
         .await
         .map_err(|e| ServeError::Bind(config.addr, e))?;
-    let health_listener = match config.health_addr {
-        MetricsAddr(Some(addr)) => Some(
-            TcpListener::bind(addr)
-                .await
-                .map_err(|e| ServeError::Bind(addr, e))?,
-        ),
-        MetricsAddr(None) => None,
+    let listeners = Listeners {
+        api,
+        health: bind_optional(config.health_addr).await?,
+        http: bind_optional(config.http_addr).await?,
     };
-    serve_with_health(config, listener, health_listener, shutdown).await
+    serve_on(config, listeners, shutdown).await
 }
 
 /// Serves on an already bound listener (tests bind 127.0.0.1:0).
@@ -204,16 +226,25 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    serve_with_health(config, listener, None, shutdown).await
+    let listeners = Listeners {
+        api: listener,
+        health: None,
+        http: None,
+    };
+    serve_on(config, listeners, shutdown).await
 }
 
-/// Serves the API on `listener` and, if given, plain health on `health_listener`.
-pub async fn serve_with_health(
+/// Serves the API on `listeners.api` and, if given, plain health and JSON over HTTP.
+pub async fn serve_on(
     config: Config,
-    listener: TcpListener,
-    health_listener: Option<TcpListener>,
+    listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let Listeners {
+        api: listener,
+        health: health_listener,
+        http: http_listener,
+    } = listeners;
     let tls = access::tls_config(
         config.tls_cert.as_deref(),
         config.tls_key.as_deref(),
@@ -266,7 +297,11 @@ pub async fn serve_with_health(
         config.in_flight(),
         config.in_flight_bytes(),
     )?);
-    let analyzer = AnalyzerService::new(scheduler, config.max_document_bytes, config.stream_window);
+    let analyzer = AnalyzerService::new(
+        scheduler.clone(),
+        config.max_document_bytes,
+        config.stream_window,
+    );
     let max_msg = config.max_message_bytes();
     let service = TextAnalyzerServer::new(analyzer)
         .max_decoding_message_size(max_msg)
@@ -287,7 +322,14 @@ pub async fn serve_with_health(
     set_health(&health, ServingStatus::Serving).await;
     info!(segmenter = %seg, tagger = %tag, source = %source, "models loaded; serving");
 
-    let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
+    // Both servers start their drain when this turns true.
+    let (drain_tx, drain_rx) = tokio::sync::watch::channel(false);
+    let draining = move || {
+        let mut rx = drain_rx.clone();
+        async move {
+            let _ = rx.wait_for(|d| *d).await;
+        }
+    };
     let drain_health = health.clone();
     let drain = Duration::from_secs(config.drain_seconds);
     tokio::spawn(async move {
@@ -295,7 +337,7 @@ pub async fn serve_with_health(
         // Balancers stop routing here first; then the listener closes and calls finish.
         set_health(&drain_health, ServingStatus::NotServing).await;
         info!(grace_seconds = drain.as_secs(), "draining");
-        let _ = drain_tx.send(());
+        let _ = drain_tx.send(true);
     });
 
     let secured = tls.is_some();
@@ -304,6 +346,18 @@ pub async fn serve_with_health(
         builder = builder.tls_config(tls)?;
     }
     let gate = access::Gate::new(auth);
+    let http_task = http_listener.map(|l| {
+        let local = l.local_addr().ok();
+        let api = Arc::new(HttpApi {
+            scheduler: scheduler.clone(),
+            max_document_bytes: config.max_document_bytes,
+            max_body_bytes: max_msg,
+            stream_window: config.stream_window,
+            gate: gate.clone(),
+        });
+        info!(?local, "JSON over HTTP and the page");
+        tokio::spawn(http::serve(l, http::router(api), draining()))
+    });
     info!(
         tls = secured,
         mutual_tls = config.tls_client_ca.is_some(),
@@ -336,18 +390,38 @@ pub async fn serve_with_health(
     let serving =
         // Nagle off on every accepted socket (the builder's tcp_nodelay only reaches sockets it
         // binds itself): with it on, a small answer's trailers wait ~40 ms for a delayed ACK.
-        server.serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
-            let _ = drain_rx.await;
-            let _ = signalled_tx.send(());
+        server.serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), {
+            let draining = draining();
+            async move {
+                draining.await;
+                let _ = signalled_tx.send(());
+            }
         });
     tokio::pin!(serving);
     // Serve until drained, but once the drain starts give it at most `drain` to finish.
+    let grace_over = async {
+        let _ = signalled_rx.await;
+        tokio::time::sleep(drain).await;
+    };
+    tokio::pin!(grace_over);
     tokio::select! {
         r = &mut serving => r?,
-        _ = async {
-            let _ = signalled_rx.await;
-            tokio::time::sleep(drain).await;
-        } => warn!("drain grace period over; exiting with calls still open"),
+        _ = &mut grace_over => warn!("drain grace period over; exiting with calls still open"),
+    }
+    // The HTTP side drains within the same grace period.
+    if let Some(task) = http_task {
+        let abort = task.abort_handle();
+        tokio::select! {
+            r = task => match r {
+                Ok(Err(e)) => warn!("HTTP server: {e}"),
+                Err(e) if !e.is_cancelled() => warn!("HTTP server: {e}"),
+                _ => {}
+            },
+            _ = &mut grace_over => {
+                warn!("drain grace period over; exiting with HTTP calls still open");
+                abort.abort();
+            }
+        }
     }
     if let Some(task) = health_task {
         task.abort();

@@ -50,6 +50,8 @@ pub fn metrics_addr() -> SocketAddr {
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// JSON over HTTP, when started with `start_http`.
+    pub http: Option<SocketAddr>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     handle: tokio::task::JoinHandle<()>,
 }
@@ -57,15 +59,37 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server with extra `vitext serve` flags.
     pub async fn start(flags: &[&str]) -> TestServer {
+        Self::start_with(flags, false).await
+    }
+
+    /// Starts a server that also serves JSON over HTTP (on `self.http`).
+    pub async fn start_http(flags: &[&str]) -> TestServer {
+        Self::start_with(flags, true).await
+    }
+
+    async fn start_with(flags: &[&str], http: bool) -> TestServer {
         metrics_addr();
         let mut argv = vec!["serve", "--metrics-addr", "off", "--log-format", "text"];
         argv.extend_from_slice(flags);
         let config = Args::parse_from(argv).config;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let http_listener = if http {
+            Some(TcpListener::bind("127.0.0.1:0").await.expect("bind"))
+        } else {
+            None
+        };
+        let http = http_listener
+            .as_ref()
+            .map(|l| l.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let listeners = vitext::service::Listeners {
+            api: listener,
+            health: None,
+            http: http_listener,
+        };
         let handle = tokio::spawn(async move {
-            vitext::service::serve(config, listener, async {
+            vitext::service::serve_on(config, listeners, async {
                 let _ = rx.await;
             })
             .await
@@ -73,6 +97,7 @@ impl TestServer {
         });
         let server = TestServer {
             addr,
+            http,
             shutdown: Some(tx),
             handle,
         };

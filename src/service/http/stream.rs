@@ -1,0 +1,262 @@
+//! POST /v1/analyze/stream: JSON Lines in, one JSON answer per line out as each is ready, the
+//! crawler's path without gRPC. Every non-blank line gets exactly one answer carrying its id
+//! ("line N" when it has none); a bad line gets its own error object and the stream goes on.
+//! At most `stream_window` articles are in flight per stream: beyond that the server stops
+//! reading the body (backpressure instead of buffering). Clients read answers while they
+//! send (curl does; a client that sends everything first may fill its receive buffer).
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::body::{Body, BodyDataStream};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use metrics::{counter, gauge};
+use tokio::sync::{mpsc, Semaphore};
+use tokio_stream::wrappers::ReceiverStream;
+use tracing::{info_span, warn, Instrument};
+
+use super::reply::CallMetrics;
+use super::unary::{Params, Refused};
+use super::HttpApi;
+use crate::analysis::Cancel;
+use crate::api::json_line::{read_analyze_request, to_json};
+use crate::api::{article_error, Code, Job};
+use crate::proto;
+use crate::service::access::UNAUTHENTICATED;
+use crate::service::convert::code_of;
+use crate::telemetry::names;
+
+const ROUTE: &str = "/v1/analyze/stream";
+
+/// One line of the body: its bytes, or how long it was when over the limit (skipped).
+enum Line {
+    Whole(Bytes),
+    TooLong(usize),
+}
+
+/// Splits a body into lines without holding more than `limit` bytes of any one line.
+struct LineReader {
+    body: BodyDataStream,
+    buffer: BytesMut,
+    limit: usize,
+    /// Bytes of an over-long line skipped so far (its end not yet seen).
+    skipping: Option<usize>,
+    done: bool,
+}
+
+impl LineReader {
+    fn new(body: Body, limit: usize) -> Self {
+        Self {
+            body: body.into_data_stream(),
+            buffer: BytesMut::new(),
+            limit,
+            skipping: None,
+            done: false,
+        }
+    }
+
+    /// The next line, None at the end of the body, or the error that cut the body short.
+    async fn next(&mut self) -> Option<Result<Line, axum::Error>> {
+        loop {
+            if let Some(at) = memchr::memchr(b'\n', &self.buffer) {
+                let line = self.buffer.split_to(at + 1);
+                if let Some(skipped) = self.skipping.take() {
+                    return Some(Ok(Line::TooLong(skipped + at)));
+                }
+                if at > self.limit {
+                    return Some(Ok(Line::TooLong(at)));
+                }
+                let mut line = line.freeze();
+                line.truncate(at);
+                return Some(Ok(Line::Whole(line)));
+            }
+            if self.buffer.len() > self.limit || self.skipping.is_some() {
+                // Over the limit: drop what is held and count the rest of the line.
+                *self.skipping.get_or_insert(0) += self.buffer.len();
+                self.buffer.clear();
+            }
+            if self.done {
+                if let Some(skipped) = self.skipping.take() {
+                    return Some(Ok(Line::TooLong(skipped)));
+                }
+                if self.buffer.is_empty() {
+                    return None;
+                }
+                let last = self.buffer.split().freeze();
+                return Some(Ok(Line::Whole(last)));
+            }
+            match self.body.next().await {
+                Some(Ok(chunk)) => self.buffer.extend_from_slice(&chunk),
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                None => self.done = true,
+            }
+        }
+    }
+}
+
+/// The stream route: answers as they are ready, chunked, one JSON object a line.
+pub async fn analyze_stream(
+    State(api): State<Arc<HttpApi>>,
+    query: Result<Query<Params>, QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let opened = (|| {
+        if !api.gate.admits(&headers) {
+            return Err(Refused::from_code(Code::Unauthenticated, UNAUTHENTICATED));
+        }
+        Params::of(query)?.analyze_defaults()
+    })();
+    let defaults = match opened {
+        Ok(d) => d,
+        Err(refused) => {
+            CallMetrics::start(ROUTE).finish(refused.code());
+            return refused.into_response();
+        }
+    };
+    let window = api.stream_window.max(1);
+    let (tx, rx) = mpsc::channel::<Bytes>(window);
+    counter!(names::STREAMS).increment(1);
+    gauge!(names::STREAMS_ACTIVE).increment(1.0);
+    tokio::spawn(read_and_answer(api, defaults, body, tx));
+    let out = ReceiverStream::new(rx).map(Ok::<_, Infallible>);
+    let mut r = Response::new(Body::from_stream(out));
+    *r.status_mut() = StatusCode::OK;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    r
+}
+
+/// Reads the body's lines while the window has room, answering each on its own task.
+async fn read_and_answer(
+    api: Arc<HttpApi>,
+    defaults: proto::AnalyzeRequest,
+    body: Body,
+    tx: mpsc::Sender<Bytes>,
+) {
+    // One cancel for the whole stream: the client going away stops every article.
+    let cancel = Cancel::new();
+    let window = api.stream_window.max(1);
+    let in_stream = Arc::new(Semaphore::new(window));
+    let mut lines = LineReader::new(body, api.max_body_bytes);
+    let mut line_no = 0usize;
+    loop {
+        let room = tokio::select! {
+            p = in_stream.clone().acquire_owned() => p,
+            _ = tx.closed() => break,
+        };
+        let Ok(room) = room else { break };
+        let line = tokio::select! {
+            l = lines.next() => l,
+            _ = tx.closed() => break,
+        };
+        line_no += 1;
+        let line = match line {
+            None => break,
+            // Blank lines are not articles: no answer, as in `vitext analyze --jsonl`.
+            Some(Ok(Line::Whole(b))) if b.trim_ascii().is_empty() => continue,
+            Some(line) => line,
+        };
+        let metrics = CallMetrics::start(ROUTE);
+        let job = match line {
+            Err(e) => {
+                // The body ended badly (the client aborted, broken chunking): say so last.
+                let read = line_no - 1;
+                warn!(lines = read, "stream body failed: {e}");
+                metrics.finish(Code::InvalidArgument);
+                let message = format!("request body ended early after {read} lines: {e}");
+                let answer = article_error(String::new(), Code::InvalidArgument, message);
+                let _ = tx.send(answer_line(&answer)).await;
+                break;
+            }
+            Ok(Line::TooLong(n)) => Err(Refused::line_too_long(line_no, n, api.max_body_bytes)),
+            Ok(Line::Whole(bytes)) => read_analyze_request(&bytes, line_no, &defaults)
+                .and_then(|r| Job::from_analyze(r, api.max_document_bytes))
+                .map_err(Refused::from),
+        };
+        let (tx, api, cancel) = (tx.clone(), api.clone(), cancel.clone());
+        tokio::spawn(async move {
+            let _room = room;
+            let answer = match job {
+                Ok(job) => {
+                    let id = job.id.clone();
+                    let span = info_span!("request", rpc = ROUTE, id = %id);
+                    let analysed = async {
+                        let slot = api.scheduler.slot().await?;
+                        api.scheduler.run(job, slot, cancel).await
+                    }
+                    .instrument(span)
+                    .await;
+                    match analysed {
+                        Ok(a) => a.response,
+                        Err(s) => article_error(id, code_of(s.code()), s.message().to_string()),
+                    }
+                }
+                Err(refused) => refused.into_answer(),
+            };
+            let code = answer
+                .error
+                .as_ref()
+                .map_or(Code::Ok, |e| Code::from_number(e.code));
+            metrics.finish(code);
+            let _ = tx.send(answer_line(&answer)).await;
+        });
+    }
+    if tx.is_closed() {
+        cancel.cancel();
+    }
+    // Wait for the articles still in flight: each holds one unit of the window.
+    let _all = in_stream.acquire_many(window as u32).await;
+    gauge!(names::STREAMS_ACTIVE).decrement(1.0);
+}
+
+fn answer_line(answer: &proto::AnalyzeResponse) -> Bytes {
+    let mut line = to_json(answer);
+    line.push('\n');
+    Bytes::from(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn lines_of(chunks: Vec<&'static [u8]>, limit: usize) -> Vec<String> {
+        let stream = futures_util::stream::iter(
+            chunks
+                .into_iter()
+                .map(|c| Ok::<_, Infallible>(Bytes::from_static(c))),
+        );
+        let mut reader = LineReader::new(Body::from_stream(stream), limit);
+        let mut out = Vec::new();
+        while let Some(line) = reader.next().await {
+            out.push(match line.expect("body") {
+                Line::Whole(b) => String::from_utf8_lossy(&b).into_owned(),
+                Line::TooLong(n) => format!("<{n} bytes>"),
+            });
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn lines_split_across_chunks_and_long_ones_are_skipped() {
+        let chunks: Vec<&[u8]> = vec![b"ab", b"c\nde", b"f\n\n0123456789", b"ABC\nlast"];
+        assert_eq!(
+            lines_of(chunks, 8).await,
+            ["abc", "def", "", "<13 bytes>", "last"]
+        );
+        let chunks: Vec<&[u8]> = vec![b"x\n", b"0123456789abcdef"];
+        assert_eq!(lines_of(chunks, 8).await, ["x", "<16 bytes>"]);
+        // A long line arriving whole in one chunk is over the limit too.
+        let chunks: Vec<&[u8]> = vec![b"0123456789\nok\n"];
+        assert_eq!(lines_of(chunks, 8).await, ["<10 bytes>", "ok"]);
+    }
+}
