@@ -113,37 +113,53 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
         .map(|i| probs[i])
         .fold(0.0, f32::max);
     let threshold = keep_threshold(best);
-    let mut kept = Vec::new();
+    // Each block's fate in page order, so removed blocks are listed where they stood.
+    let mut fates: Vec<Result<&TextBlock, (BlockKind, &str, &'static str)>> = Vec::new();
     for (bi, (blk, f)) in page.blocks.iter().zip(&facts).enumerate() {
         if f.key.is_empty() || f.key == title_key {
             continue;
         }
-        if !candidate[bi] {
+        let fate = if !candidate[bi] {
             let (kind, reason) = removed_kind(blk, &f.key, in_caption[bi]);
-            b.drop(kind, &blk.text, reason);
+            Err((kind, blk.text.as_str(), reason))
         } else if probs[bi] >= threshold {
-            kept.push(blk);
+            Ok(blk)
         } else if let Some(reason) = blk.dropped {
-            b.drop(BlockKind::Boilerplate, &blk.text, reason);
+            Err((BlockKind::Boilerplate, blk.text.as_str(), reason))
         } else {
             let (kind, reason) = removed_kind(blk, &f.key, false);
-            b.drop(kind, &blk.text, reason);
-        }
+            Err((kind, blk.text.as_str(), reason))
+        };
+        fates.push(fate);
     }
+    let kept: Vec<&TextBlock> = fates
+        .iter()
+        .filter_map(|f| f.as_ref().ok().copied())
+        .collect();
     // A Vietnamese page's text starts with its headline, as its dump does (the same article
     // as HTML or as a dump reads the same, and fingerprints the same). English benchmarks'
     // gold leaves the headline out (WCXB dev, three site folds: 0.891 with it, 0.896 without).
-    if headline_leads(&title, &kept, meta.declared_language.as_deref()) {
-        b.keep(BlockKind::Title, &title);
+    // It goes just before the first kept block.
+    let mut headline = headline_leads(&title, &kept, meta.declared_language.as_deref());
+    for fate in fates {
+        match fate {
+            Ok(blk) => {
+                if std::mem::take(&mut headline) {
+                    b.keep(BlockKind::Title, &title);
+                }
+                let kind = match blk.tag {
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
+                    "li" | "dd" | "dt" => BlockKind::List,
+                    "td" | "th" => BlockKind::Table,
+                    _ => BlockKind::Body,
+                };
+                b.keep(kind, &blk.text);
+            }
+            Err((kind, text, reason)) => b.drop(kind, text, reason),
+        }
     }
-    for blk in kept {
-        let kind = match blk.tag {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
-            "li" | "dd" | "dt" => BlockKind::List,
-            "td" | "th" => BlockKind::Table,
-            _ => BlockKind::Body,
-        };
-        b.keep(kind, &blk.text);
+    if headline {
+        b.keep(BlockKind::Title, &title);
     }
     b.finish(title, meta, include_removed)
 }

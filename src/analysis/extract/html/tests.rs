@@ -36,6 +36,32 @@ fn article_container_wins_over_navigation() {
     );
     assert_eq!(x.metadata.author.as_deref(), Some("Minh Anh"));
     assert_eq!(x.metadata.declared_language.as_deref(), Some("vi"));
+    // Blocks come in page order, removed ones where they stood: the menu before the headline,
+    // the caption between the paragraphs, the related link and the footer after them.
+    let order: Vec<String> = x
+        .blocks
+        .iter()
+        .map(|b| match b.kept {
+            true => x.text[b.range.clone()].chars().take(12).collect(),
+            false => format!("-{}", b.kind.as_str()),
+        })
+        .collect();
+    let at = |prefix: &str| {
+        order
+            .iter()
+            .position(|o| o.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} not in {order:?}"))
+    };
+    assert!(at("-boilerplate") < at("Thủ tướng th"), "{order:?}");
+    assert!(
+        at("Thủ tướng đã") < at("-caption") && at("-caption") < at("Hai bên đã k"),
+        "{order:?}"
+    );
+    assert_eq!(
+        order.last().map(String::as_str),
+        Some("-boilerplate"),
+        "{order:?}"
+    );
 }
 
 #[test]
