@@ -71,6 +71,11 @@ nginx = (DEPLOY / "nginx/nginx.conf").read_text()
 upstream = re.search(r"upstream vitext \{(.*?)\n    \}", nginx, re.S).group(1)
 servers = sorted(re.findall(r"^\s*server ([\w.-]+):50051", upstream, re.M))
 check(servers == replicas, f"nginx upstream {servers} != compose replicas {replicas}")
+http_upstream = re.search(r"upstream vitext_http \{(.*?)\n    \}", nginx, re.S).group(1)
+http_servers = sorted(re.findall(r"^\s*server ([\w.-]+):8081", http_upstream, re.M))
+check(http_servers == replicas, f"nginx HTTP upstream {http_servers} != compose replicas {replicas}")
+check(compose["x-vitext"]["environment"].get("VITEXT_HTTP_ADDR", "").endswith(":8081")
+      and "8081" in compose["x-vitext"]["expose"], "compose replicas serve HTTP on 8081")
 prom = load("prometheus/prometheus.yml")
 targets = sorted(t for sc in prom["scrape_configs"] if sc["job_name"] == "vitext"
                  for st in sc["static_configs"] for t in st["targets"])
@@ -104,6 +109,10 @@ check(docs["PodMonitor"]["spec"]["jobLabel"] == "app.kubernetes.io/name"
       and pod is not None and docs["Deployment"]["spec"]["template"]["metadata"]["labels"]
       ["app.kubernetes.io/name"] == "vitext", "PodMonitor must give job=\"vitext\" (the rules use it)")
 ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+check(env.get("VITEXT_HTTP_ADDR", "").endswith(f':{ports.get("http")}'), "k8s: HTTP port and VITEXT_HTTP_ADDR agree")
+service = next(d for d in load_all("k8s/service.yaml") if d["metadata"]["name"] == "vitext")
+service_ports = {p["name"]: p["targetPort"] for p in service["spec"]["ports"]}
+check(service_ports.get("http") == "http", "k8s Service exposes the HTTP port")
 check(docs["PodMonitor"]["spec"]["podMetricsEndpoints"][0]["port"] in ports, "PodMonitor port")
 for folder, extra in (("k8s", set()), ("k8s/monitoring", {".."})):
     listed = set(load(f"{folder}/kustomization.yaml")["resources"])

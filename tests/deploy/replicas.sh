@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Live check of deploy/ on loopback: three vitext replicas behind Debian's nginx configured by
 # deploy/nginx/nginx.conf, 3,000 Analyze calls through nginx (h2load), every one OK and every
-# replica serving some; a real Prometheus started with deploy/prometheus/ scrapes all three
+# replica serving some; 600 JSON calls over HTTP/1.1, the page and a 2,000-line JSON Lines
+# stream with a broken line through nginx's HTTP port; a real Prometheus started with
+# deploy/prometheus/ scrapes all three
 # and answers vitext series; the Python crawler example streams pages through nginx. Then the
 # faults: SIGTERM to one replica under load (zero failed calls: it drains while nginx moves
 # new calls to the others), and kill -9 of another (reports the calls lost, checks recovery).
@@ -35,12 +37,12 @@ metric() { # metrics-port selector: the sample's value, 0 when absent
 }
 
 echo "-- three replicas"
-grpc=() ; mport=()
+grpc=() ; mport=() ; hport=()
 for i in 1 2 3; do
-  g=$(free_port); m=$(free_port)
-  grpc+=("$g"); mport+=("$m")
-  "$BIN" serve --addr "127.0.0.1:$g" --metrics-addr "127.0.0.1:$m" --worker-threads 1 \
-    --log-format text 2>"$work/replica-$i.log" &
+  g=$(free_port); m=$(free_port); h=$(free_port)
+  grpc+=("$g"); mport+=("$m"); hport+=("$h")
+  "$BIN" serve --addr "127.0.0.1:$g" --metrics-addr "127.0.0.1:$m" --http-addr "127.0.0.1:$h" \
+    --worker-threads 1 --log-format text 2>"$work/replica-$i.log" &
   pids+=($!)
 done
 for i in 0 1 2; do
@@ -49,14 +51,19 @@ for i in 0 1 2; do
 done
 
 echo "-- nginx with deploy/nginx/nginx.conf"
-lb=$(free_port)
+lb=$(free_port); lbh=$(free_port)
 sed -E -e "s/server vitext-1:50051/server 127.0.0.1:${grpc[0]}/" \
        -e "s/server vitext-2:50051/server 127.0.0.1:${grpc[1]}/" \
        -e "s/server vitext-3:50051/server 127.0.0.1:${grpc[2]}/" \
+       -e "s/server vitext-1:8081/server 127.0.0.1:${hport[0]}/" \
+       -e "s/server vitext-2:8081/server 127.0.0.1:${hport[1]}/" \
+       -e "s/server vitext-3:8081/server 127.0.0.1:${hport[2]}/" \
        -e "s/listen 8080 http2;/listen 127.0.0.1:$lb http2;/" \
+       -e "s/listen 8081;/listen 127.0.0.1:$lbh;/" \
        -e "s|access_log /dev/stdout grpc;|access_log $work/access.log grpc;|" \
        deploy/nginx/nginx.conf > "$work/nginx.conf"
-grep -q "127.0.0.1:${grpc[2]}" "$work/nginx.conf" || fail "nginx.conf rewrite"
+grep -q "127.0.0.1:${grpc[2]}" "$work/nginx.conf" && grep -q "127.0.0.1:${hport[2]}" "$work/nginx.conf" \
+  || fail "nginx.conf rewrite"
 nginx -p "$work" -c "$work/nginx.conf" -g "pid $work/nginx.pid; error_log $work/nginx-error.log; daemon off;" &
 pids+=($!)
 for _ in $(seq 50); do "$BIN" health --addr "http://127.0.0.1:$lb" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -90,6 +97,40 @@ done
 [ "$total" -eq "$CALLS" ] || fail "$total calls OK, expected $CALLS"
 passed=$(grep -c 'POST /vitext.v1.TextAnalyzer/Analyze HTTP/2.0" 200 .* grpc_status=0 ' "$work/access.log" || true)
 [ "$passed" -eq "$CALLS" ] || fail "nginx logged $passed Analyze calls with grpc_status 0"
+
+echo "-- JSON over HTTP through nginx: 600 POST /v1/analyze (HTTP/1.1), the page, a 2,000-line stream"
+"$PY" -c 'import json, sys; print(json.dumps({"id": "h", "text": open(sys.argv[1], encoding="utf-8").read()}, ensure_ascii=False))' \
+  "$article" > "$work/request.json"
+h2load --h1 -n 600 -c 6 -H 'content-type: application/json' -d "$work/request.json" \
+  "http://127.0.0.1:$lbh/v1/analyze?stages=extract,segment,entities" > "$work/h2load-http.log" 2>&1 || fail "h2load --h1"
+grep -q "status codes: 600 2xx" "$work/h2load-http.log" || { cat "$work/h2load-http.log"; fail "not every HTTP call answered 200"; }
+http_ok=0
+for i in 0 1 2; do
+  n=$(metric "${mport[$i]}" 'vitext_requests_total{rpc="/v1/analyze",code="OK"}')
+  [ "$n" -gt 0 ] || fail "replica $((i + 1)) served no HTTP calls"
+  http_ok=$((http_ok + n))
+done
+[ "$http_ok" -eq 600 ] || fail "replicas count $http_ok OK HTTP calls, expected 600"
+curl -fsS "http://127.0.0.1:$lbh/" | grep -q '<script src="/page.js">' || fail "the page through nginx"
+"$PY" - "$work/http-stream.jsonl" <<'PYEOF'
+import json, sys
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    for i in range(2000):
+        out.write('{"id": "broken", "text": \n' if i == 1234 else
+                  json.dumps({"id": f"s{i}", "text": f"Bài {i}: ông Nguyễn Văn An đến Hà Nội."}, ensure_ascii=False) + "\n")
+PYEOF
+curl -fsS -N -X POST --data-binary @"$work/http-stream.jsonl" "http://127.0.0.1:$lbh/v1/analyze/stream?stages=segment,entities" \
+  > "$work/http-stream-answers.jsonl" || fail "HTTP stream through nginx"
+"$PY" - "$work/http-stream-answers.jsonl" <<'PYEOF' || fail "HTTP stream answers"
+import json, sys
+answers = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert len(answers) == 2000, f"{len(answers)} answers for 2,000 lines"
+errors = [a for a in answers if "error" in a]
+assert [a["id"] for a in errors] == ["line 1235"], errors[:3]
+assert len({a["id"] for a in answers}) == 2000
+print(f"HTTP stream through nginx: 2,000 lines, 2,000 answers, the broken line alone refused")
+PYEOF
+grep -E "finished in|time for request" "$work/h2load-http.log"
 
 echo "-- a crawler's stream of 4,000 articles (over 30 MB) through nginx"
 seeds=../shared/seeds
@@ -204,7 +245,7 @@ grep -q "requests: $CALLS total, $CALLS started, $CALLS done, $CALLS succeeded, 
 [ "$n" -eq "$CALLS" ] && [ "$ok" -eq "$CALLS" ] || fail "$ok of $CALLS calls OK while a replica drained"
 
 echo "-- replica 1 replaced (as an orchestrator would), on the same ports"
-"$BIN" serve --addr "127.0.0.1:${grpc[0]}" --metrics-addr "127.0.0.1:${mport[0]}" --worker-threads 1 \
+"$BIN" serve --addr "127.0.0.1:${grpc[0]}" --metrics-addr "127.0.0.1:${mport[0]}" --http-addr "127.0.0.1:${hport[0]}" --worker-threads 1 \
   --log-format text 2>>"$work/replica-1.log" &
 pids[0]=$!
 for _ in $(seq 100); do "$BIN" health --addr "http://127.0.0.1:${grpc[0]}" >/dev/null 2>&1 && break; sleep 0.1; done

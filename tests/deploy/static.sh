@@ -28,7 +28,7 @@ promtool check rules "$work/operator-rules.yml"
 
 echo "-- nginx -t"
 # The compose host names do not resolve here: point them at loopback for the syntax check.
-sed -E 's/server vitext-[0-9]+:50051/server 127.0.0.1:50051/' deploy/nginx/nginx.conf > "$work/nginx.conf"
+sed -E 's/server vitext-[0-9]+:(50051|8081)/server 127.0.0.1:\1/' deploy/nginx/nginx.conf > "$work/nginx.conf"
 nginx -t -q -p "$work" -c "$work/nginx.conf" -g "pid $work/nginx.pid; error_log stderr;"
 
 echo "-- cross-file checks"
