@@ -246,6 +246,51 @@ mod tests {
         out
     }
 
+    proptest::proptest! {
+        /// However the body is cut into chunks, the lines come out as written, and a line over
+        /// the limit comes out as its length.
+        #[test]
+        fn any_chunking_gives_the_lines_back(
+            lines in proptest::collection::vec(proptest::collection::vec(0u8..=255, 0..40), 0..12),
+            cuts in proptest::collection::vec(1usize..30, 1..20),
+            limit in 1usize..50,
+        ) {
+            let lines: Vec<Vec<u8>> = lines
+                .into_iter()
+                .map(|l| l.into_iter().filter(|b| *b != b'\n').collect())
+                .collect();
+            let body: Vec<u8> = lines.iter().flat_map(|l| l.iter().copied().chain([b'\n'])).collect();
+            let mut chunks = Vec::new();
+            let (mut at, mut i) = (0, 0);
+            while at < body.len() {
+                let n = cuts[i % cuts.len()].min(body.len() - at);
+                chunks.push(Bytes::copy_from_slice(&body[at..at + n]));
+                at += n;
+                i += 1;
+            }
+            let got = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime")
+                .block_on(async {
+                    let stream = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, Infallible>));
+                    let mut reader = LineReader::new(Body::from_stream(stream), limit);
+                    let mut out = Vec::new();
+                    while let Some(line) = reader.next().await {
+                        out.push(match line.expect("body") {
+                            Line::Whole(b) => Ok(b.to_vec()),
+                            Line::TooLong(n) => Err(n),
+                        });
+                    }
+                    out
+                });
+            let want: Vec<Result<Vec<u8>, usize>> = lines
+                .iter()
+                .map(|l| if l.len() > limit { Err(l.len()) } else { Ok(l.clone()) })
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     #[tokio::test]
     async fn lines_split_across_chunks_and_long_ones_are_skipped() {
         let chunks: Vec<&[u8]> = vec![b"ab", b"c\nde", b"f\n\n0123456789", b"ABC\nlast"];
