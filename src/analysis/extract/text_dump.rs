@@ -56,14 +56,17 @@ pub fn extract(text: &str, include_removed: bool, model: &BlockModel) -> Extract
     let threshold = keep_threshold(best);
     let mut b = Builder::default();
     let mut meta = Metadata::default();
-    if !title.is_empty() {
-        b.keep(BlockKind::Title, title);
-    }
+    // The title leads the text; its block goes where its line stood, or before the first kept
+    // line if that comes earlier, so removed blocks are listed in page order around it.
+    let mut title_due = !title.is_empty();
     let mut seen: FxHashSet<&str> = FxHashSet::default();
     seen.insert(title_key);
     let mut body_seen = false;
     for (i, (&line, f)) in lines.iter().zip(&facts).enumerate() {
         if Some(i) == title_at {
+            if std::mem::take(&mut title_due) {
+                b.keep(BlockKind::Title, title);
+            }
             continue;
         }
         let key = f.key.as_str();
@@ -86,6 +89,9 @@ pub fn extract(text: &str, include_removed: bool, model: &BlockModel) -> Extract
                 BlockKind::Lead
             };
             body_seen = true;
+            if std::mem::take(&mut title_due) {
+                b.keep(BlockKind::Title, title);
+            }
             b.keep(kind, line);
         } else {
             let (kind, reason) = removed_kind(line, key, f, credit.is_some());
@@ -184,6 +190,26 @@ mod tests {
             .collect();
         assert!(removed.contains(&BlockKind::Caption));
         assert!(removed.contains(&BlockKind::Related));
+    }
+
+    #[test]
+    fn blocks_are_listed_in_page_order() {
+        let page = format!("Trang chủ\nThế giới\nKinh tế\n{PAGE}");
+        let x = extract(&page, true);
+        assert_eq!(x.title, "Mỹ và Đức tìm cách thúc đẩy viện trợ");
+        let order: Vec<(bool, BlockKind)> = x.blocks.iter().map(|b| (b.kept, b.kind)).collect();
+        let first_kept = order.iter().position(|(kept, _)| *kept).expect("kept");
+        // The menu before the headline, the headline first of the text, the caption and the
+        // related list after the paragraphs they followed.
+        assert!(first_kept >= 3, "{order:?}");
+        assert_eq!(order[first_kept], (true, BlockKind::Title), "{order:?}");
+        let caption = order
+            .iter()
+            .position(|b| *b == (false, BlockKind::Caption))
+            .expect("caption");
+        let last_kept = order.iter().rposition(|(kept, _)| *kept).expect("kept");
+        assert!(caption > last_kept, "{order:?}");
+        assert!(x.text.starts_with("Mỹ và Đức tìm cách"), "{}", x.text);
     }
 
     #[test]
