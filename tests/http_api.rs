@@ -491,3 +491,101 @@ async fn seeds_and_wcxb_pages_answer_as_the_cli() {
     same_as_cli(http, "extract,segment,entities,pos", &lines).await;
     server.stop().await;
 }
+
+/// SIGTERM during an HTTP stream: the listener closes, the open stream goes on to its end,
+/// every line sent gets its answer, and the process exits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_an_open_http_stream_finish() {
+    use http_body_util::StreamBody;
+    let (grpc, http) = (common::free_port(), common::free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_vitext"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{grpc}"),
+            "--http-addr",
+        ])
+        .arg(format!("127.0.0.1:{http}"))
+        .args([
+            "--metrics-addr",
+            "off",
+            "--log-format",
+            "text",
+            "--drain-seconds",
+            "20",
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn vitext serve");
+    let mut served = common::KillOnDrop(child);
+    let addr: SocketAddr = format!("127.0.0.1:{http}").parse().unwrap();
+    let mut connected = None;
+    for _ in 0..300 {
+        if let Ok(s) = tokio::net::TcpStream::connect(addr).await {
+            connected = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stream = connected.expect("the HTTP port never opened");
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("handshake");
+    tokio::spawn(conn);
+    let (tx, rx) = tokio::sync::mpsc::channel::<
+        Result<hyper::body::Frame<Bytes>, std::convert::Infallible>,
+    >(4);
+    let body = StreamBody::new(tokio_stream::wrappers::ReceiverStream::new(rx));
+    let request = http::Request::post("/v1/analyze/stream?stages=segment")
+        .header("host", addr.to_string())
+        .body(body)
+        .expect("request");
+    let send_line = |id: &str| {
+        let l = format!("{}\n", line(id, "text", "Ông Nguyễn Văn An đến Hà Nội."));
+        Ok(hyper::body::Frame::data(Bytes::from(l)))
+    };
+    tx.send(send_line("before")).await.expect("send");
+    let response = sender.send_request(request).await.expect("response");
+    assert_eq!(response.status(), 200);
+    let mut answers = response.into_body();
+    let mut next_answer = async || -> serde_json::Value {
+        let mut buf = Vec::new();
+        while !buf.ends_with(b"\n") {
+            let frame = answers.frame().await.expect("an answer").expect("body");
+            buf.extend_from_slice(frame.data_ref().expect("data"));
+        }
+        serde_json::from_slice(&buf).expect("json")
+    };
+    assert_eq!(next_answer().await["id"], "before");
+
+    let pid = served.0.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the HTTP port still accepts connections while draining"
+    );
+    tx.send(send_line("during-drain"))
+        .await
+        .expect("send during drain");
+    let second = next_answer().await;
+    assert_eq!(second["id"], "during-drain");
+    assert!(second.get("error").is_none(), "{second}");
+    drop(tx);
+    assert!(
+        answers.frame().await.is_none(),
+        "the stream ends after the last answer"
+    );
+    for _ in 0..300 {
+        if let Some(code) = served.0.try_wait().expect("wait") {
+            assert!(code.success(), "exit status {code:?}");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not exit after the stream ended");
+}
