@@ -10,6 +10,7 @@ page's Content-Security-Policy allows no inline code). Saves a PNG of each view.
 usage: page_test.py VITEXT_BINARY SCREENSHOT_DIR [DUMP_FILE HTML_FILE]
 """
 import base64
+import json
 import os
 import socket
 import subprocess
@@ -104,9 +105,14 @@ def check_result(driver, name, want_removed):
         assert any(c == "removed" for c in order[first_kept:]) or order[0] == "removed", order
     timings = driver.find_element(By.ID, "timings").text
     assert "segment" in timings and "ms" in timings, f"{name}: timings {timings!r}"
+    summary = driver.find_element(By.ID, "blocks-summary").text
+    if want_removed:
+        assert f"{len(removed)}" in summary, f"{name}: summary {summary!r}"
+    raw = json.loads(driver.find_element(By.ID, "raw-json").get_attribute("textContent"))
+    assert raw["title"] == title and len(raw["entities"]) == len(marks), f"{name}: raw JSON"
     kept = driver.find_elements(By.CSS_SELECTOR, "#doc .kept, #doc > p")
     print(f"{name}: title {title[:60]!r}, {len(marks)} entities {sorted(labels)}, "
-          f"{len(removed)} removed blocks, {len(kept)} kept; {timings}")
+          f"{len(removed)} removed blocks, {len(kept)} kept; {summary}; {timings}")
 
 
 def main():

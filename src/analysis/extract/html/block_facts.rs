@@ -24,9 +24,9 @@ pub(super) fn block_facts_of(
         f.chars = blk.chars as u32;
         f.link_chars = blk.link_chars as u32;
         f.region = region_of(blk, bi, main, tail_from);
-        if let Some(reason) = blk.dropped {
+        if let Some(chrome) = blk.dropped {
             f.region = Region::Chrome;
-            f.path.push(hash_str(reason));
+            f.path.push(hash_str(chrome.cue));
         }
         if blk.in_comments {
             f.path.push(hash_str("in comments"));

@@ -11,9 +11,18 @@ pub(super) struct TextBlock {
     /// The element holding the block and its ancestors, nearest first.
     pub(super) ancestors: Vec<NodeId>,
     /// Set when the block sits in a subtree marked boilerplate by its tag or class.
-    pub(super) dropped: Option<&'static str>,
+    pub(super) dropped: Option<Chrome>,
     /// Inside an element marked as a comment thread.
     pub(super) in_comments: bool,
+}
+
+/// A subtree marked boilerplate: the block model's cue ("boilerplate tag" or "boilerplate
+/// class", as trained) and what it is for readers of the removed blocks.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Chrome {
+    pub(super) cue: &'static str,
+    pub(super) kind: BlockKind,
+    pub(super) reason: &'static str,
 }
 
 /// Text size of an element's subtree (junk subtrees left out).
@@ -73,7 +82,7 @@ impl<'a> Page<'a> {
         &self,
         node: NodeRef<'_, Node>,
         el: &scraper::node::Element,
-    ) -> Option<&'static str> {
+    ) -> Option<Chrome> {
         let name = el.name();
         if name == "body" || name == "html" {
             return None;
@@ -83,15 +92,27 @@ impl<'a> Page<'a> {
             && node.ancestors().any(
                 |a| matches!(a.value(), Node::Element(e) if e.name() == "article" || e.name() == "main"),
             );
-        let reason = if BOILERPLATE_TAGS.contains(&name) && !article_header {
-            "boilerplate tag"
-        } else if class_cue(el) == Some(ClassCue::Chrome) && !self.mostly_content(node.id()) {
-            "boilerplate class"
+        let chrome = if BOILERPLATE_TAGS.contains(&name) && !article_header {
+            let (kind, reason) = chrome_of_tag(name);
+            Chrome {
+                cue: "boilerplate tag",
+                kind,
+                reason,
+            }
+        } else if let (Some(ClassCue::Chrome(cue)), false) =
+            (class_cue(el), self.mostly_content(node.id()))
+        {
+            let (kind, reason) = chrome_of_class(cue);
+            Chrome {
+                cue: "boilerplate class",
+                kind,
+                reason,
+            }
         } else {
             return None;
         };
         let share = f64::from(self.size(node.id()).chars) / f64::from(self.total_chars.max(1));
-        (share < BOILERPLATE_MAX_SHARE).then_some(reason)
+        (share < BOILERPLATE_MAX_SHARE).then_some(chrome)
     }
 
     /// Paragraph-like blocks in document order, skipping junk subtrees; blocks inside a
@@ -102,7 +123,7 @@ impl<'a> Page<'a> {
         let doc = self.doc;
         let mut out = Vec::new();
         // Each node with whether it sits inside a comment thread and a boilerplate subtree.
-        let mut stack: Vec<(NodeRef<'_, Node>, bool, Option<&'static str>)> =
+        let mut stack: Vec<(NodeRef<'_, Node>, bool, Option<Chrome>)> =
             vec![(doc.tree.root(), false, None)];
         // Loose text directly inside a container (e.g. <div>text<br>text</div>), merged per parent.
         let mut loose: Option<Loose> = None;
@@ -199,7 +220,7 @@ pub(super) struct Loose {
     pub(super) holder: NodeId,
     pub(super) text: String,
     pub(super) in_comments: bool,
-    pub(super) chrome: Option<&'static str>,
+    pub(super) chrome: Option<Chrome>,
 }
 
 pub(super) fn flush(loose: &mut Option<Loose>, doc: &Html, out: &mut Vec<TextBlock>) {

@@ -1,6 +1,8 @@
 //! What tags and class/id/role words say about an element: never content, boilerplate,
 //! comment threads, the article itself.
 
+use crate::analysis::extract::BlockKind;
+
 /// Never content.
 pub(super) const JUNK_TAGS: &[&str] = &[
     "script", "style", "iframe", "svg", "button", "select", "template", "head", "dialog", "canvas",
@@ -176,8 +178,8 @@ pub(super) fn marks_body(el: &scraper::node::Element) -> bool {
 /// What an element's class, id or role says about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ClassCue {
-    /// Menus, share bars, related lists, ads...
-    Chrome,
+    /// Menus, share bars, related lists, ads...: the cue that matched (from BAD_CLASS_WORDS).
+    Chrome(&'static str),
     /// Readers' comments: chrome under an article, the content of a forum thread.
     Comments,
 }
@@ -194,42 +196,42 @@ pub(super) fn class_cue(el: &scraper::node::Element) -> Option<ClassCue> {
     }
     let words: Vec<&str> = buf.split('-').filter(|w| !w.is_empty()).collect();
     let cues = class_cues();
-    // Does a cue (a run of words) occur in `words`?
-    let found = |table: &rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>| {
-        words.iter().enumerate().any(|(i, w)| {
-            table.get(w).is_some_and(|tails| {
-                tails
-                    .iter()
-                    .any(|tail| words.get(i + 1..i + 1 + tail.len()) == Some(tail.as_slice()))
+    // The first cue (a run of words) that occurs in `words`.
+    let found = |table: &CueTable| {
+        words.iter().enumerate().find_map(|(i, w)| {
+            table.get(w)?.iter().find_map(|(tail, cue)| {
+                (words.get(i + 1..i + 1 + tail.len()) == Some(tail.as_slice())).then_some(*cue)
             })
         })
     };
-    if found(&cues.comments) {
+    if found(&cues.comments).is_some() {
         return Some(ClassCue::Comments);
     }
-    if found(&cues.good) {
+    if found(&cues.good).is_some() {
         return None;
     }
-    found(&cues.bad).then_some(ClassCue::Chrome)
+    found(&cues.bad).map(ClassCue::Chrome)
 }
 
-/// The class cue lists indexed by their first word; the value holds the rest of each cue.
+/// Cues by their first word: the rest of each cue's words, and the whole cue.
+type CueTable = rustc_hash::FxHashMap<&'static str, Vec<(Vec<&'static str>, &'static str)>>;
+
+/// The class cue lists indexed by their first word.
 pub(super) struct ClassCues {
-    pub(super) comments: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>,
-    pub(super) bad: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>,
-    pub(super) good: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>>,
+    pub(super) comments: CueTable,
+    pub(super) bad: CueTable,
+    pub(super) good: CueTable,
 }
 
 pub(super) fn class_cues() -> &'static ClassCues {
     static CUES: std::sync::OnceLock<ClassCues> = std::sync::OnceLock::new();
     CUES.get_or_init(|| {
         let index = |list: &[&'static str]| {
-            let mut m: rustc_hash::FxHashMap<&'static str, Vec<Vec<&'static str>>> =
-                Default::default();
+            let mut m = CueTable::default();
             for cue in list {
                 let mut parts = cue.split('-');
                 let first = parts.next().unwrap_or_default();
-                m.entry(first).or_default().push(parts.collect());
+                m.entry(first).or_default().push((parts.collect(), *cue));
             }
             m
         };
@@ -239,6 +241,50 @@ pub(super) fn class_cues() -> &'static ClassCues {
             good: index(GOOD_CLASS_WORDS),
         }
     })
+}
+
+/// What a boilerplate subtree is, from its tag, for readers of the removed blocks.
+pub(super) fn chrome_of_tag(tag: &str) -> (BlockKind, &'static str) {
+    match tag {
+        "nav" | "menu" => (BlockKind::Nav, "inside <nav> or <menu>"),
+        "header" => (BlockKind::Nav, "page header (<header>)"),
+        "aside" => (BlockKind::Widget, "aside (<aside>)"),
+        "form" => (BlockKind::Widget, "inside a form"),
+        "footer" => (BlockKind::Boilerplate, "page footer (<footer>)"),
+        _ => (BlockKind::Boilerplate, "boilerplate tag"),
+    }
+}
+
+/// What a boilerplate subtree is, from the class cue that marked it.
+pub(super) fn chrome_of_class(cue: &str) -> (BlockKind, &'static str) {
+    match cue {
+        "share" | "sharing" | "sharebar" | "share-buttons" | "social" | "socials"
+        | "social-links" => (BlockKind::Widget, "share or social buttons (class)"),
+        "related" | "related-posts" | "relatedposts" | "related-articles" | "recommend"
+        | "recommended" | "most-read" | "most-popular" | "mostread" | "trending"
+        | "tin-lien-quan" | "lienquan" | "tinlienquan" | "box-tin" => (
+            BlockKind::Related,
+            "related or recommended articles (class)",
+        ),
+        "sidebar" | "side-bar" => (BlockKind::Widget, "sidebar (class)"),
+        "menu" | "navbar" | "nav" | "navigation" | "breadcrumb" | "breadcrumbs" | "pagination"
+        | "pager" | "tags" | "tag-list" | "tag-cloud" | "skip-link" => {
+            (BlockKind::Nav, "menu, navigation or tag list (class)")
+        }
+        "footer" => (BlockKind::Boilerplate, "page footer (class)"),
+        "advert" | "advertisement" | "ad" | "ads" | "adsense" | "sponsored" | "promo"
+        | "outbrain" | "taboola" => (BlockKind::Widget, "advertising (class)"),
+        "cookie" | "cookies" | "consent" | "popup" | "modal" | "newsletter" | "subscribe"
+        | "subscription" | "signup" | "sign-up" | "login" => (
+            BlockKind::Widget,
+            "cookie notice, sign-up or pop-up (class)",
+        ),
+        "author-box" => (BlockKind::Byline, "author box (class)"),
+        "screen-reader-text" | "sr-only" | "visually-hidden" | "print-only" => {
+            (BlockKind::Boilerplate, "hidden or print-only text (class)")
+        }
+        _ => (BlockKind::Boilerplate, "boilerplate class"),
+    }
 }
 
 /// Appends the words of an attribute value to `out`, lowercase, each followed by '-'.

@@ -124,8 +124,8 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
             Err((kind, blk.text.as_str(), reason))
         } else if probs[bi] >= threshold {
             Ok(blk)
-        } else if let Some(reason) = blk.dropped {
-            Err((BlockKind::Boilerplate, blk.text.as_str(), reason))
+        } else if let Some(chrome) = blk.dropped {
+            Err((chrome.kind, blk.text.as_str(), chrome.reason))
         } else {
             let (kind, reason) = removed_kind(blk, &f.key, false);
             Err((kind, blk.text.as_str(), reason))
