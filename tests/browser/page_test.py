@@ -91,13 +91,22 @@ def check_result(driver, name, want_removed):
         tip = m.get_attribute("title")
         assert tip.startswith(m.get_attribute("data-label")), f"{name}: tip {tip!r}"
         assert m.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
-    removed = driver.find_elements(By.CSS_SELECTOR, "#doc .removed")
+    boxes = driver.find_elements(By.CSS_SELECTOR, "#doc .removed")
+    removed = sum(int(b.get_attribute("data-count")) for b in boxes)
     if want_removed:
-        assert removed, f"{name}: no removed block shown"
-        for r in removed:
+        assert boxes, f"{name}: no removed block shown"
+        for r in boxes:
             kind = r.find_element(By.CSS_SELECTOR, ".kind").text
             why = r.find_element(By.CSS_SELECTOR, ".why").text
             assert kind and len(why) > len(kind), f"{name}: removed block without a reason: {why!r}"
+            # Every block of a run is there: the first ones shown, the rest behind "more".
+            items = r.find_elements(By.CSS_SELECTOR, "li")
+            assert len(items) == int(r.get_attribute("data-count")), f"{name}: {why!r}"
+            if r.find_elements(By.TAG_NAME, "details"):
+                assert not items[-1].is_displayed()
+                r.find_element(By.TAG_NAME, "summary").click()
+                assert items[-1].is_displayed(), f"{name}: 'more' does not open"
+                r.find_element(By.TAG_NAME, "summary").click()
         # In place: removed blocks sit between kept paragraphs, not in a list after them.
         order = [c.get_attribute("class").split()[0] for c in
                  driver.find_elements(By.CSS_SELECTOR, "#doc > *")]
@@ -107,12 +116,12 @@ def check_result(driver, name, want_removed):
     assert "segment" in timings and "ms" in timings, f"{name}: timings {timings!r}"
     summary = driver.find_element(By.ID, "blocks-summary").text
     if want_removed:
-        assert f"{len(removed)}" in summary, f"{name}: summary {summary!r}"
+        assert f"{removed}" in summary, f"{name}: summary {summary!r}"
     raw = json.loads(driver.find_element(By.ID, "raw-json").get_attribute("textContent"))
     assert raw["title"] == title and len(raw["entities"]) == len(marks), f"{name}: raw JSON"
     kept = driver.find_elements(By.CSS_SELECTOR, "#doc .kept, #doc > p")
     print(f"{name}: title {title[:60]!r}, {len(marks)} entities {sorted(labels)}, "
-          f"{len(removed)} removed blocks, {len(kept)} kept; {summary}; {timings}")
+          f"{removed} removed blocks in {len(boxes)} boxes, {len(kept)} kept; {summary}; {timings}")
 
 
 def main():

@@ -216,17 +216,46 @@ function render(answer, timing) {
     doc.append(p);
     return;
   }
+  // Removed blocks in place; a run of them with the same kind and reason (a menu of 40 links)
+  // is one box, its first lines shown and the rest behind a disclosure.
+  let run = [];
+  const flushRun = () => {
+    if (run.length) doc.append(removedBox(run));
+    run = [];
+  };
   for (const b of blocks) {
     if (b.kept) {
+      flushRun();
       const p = el("p", { class: "kept kind-" + (b.kind || "body") });
       appendRange(p, text, entities, tokens, b.start || 0, b.end || 0);
       doc.append(p);
     } else {
-      const box = el("div", { class: "removed", "data-kind": b.kind || "" });
-      const why = el("span", { class: "why" });
-      why.append(el("span", { class: "kind" }, b.kind || "removed"), b.reason || "");
-      box.append(why, el("span", { class: "removed-text" }, b.text || ""));
-      doc.append(box);
+      if (run.length && (run[0].kind !== b.kind || run[0].reason !== b.reason)) flushRun();
+      run.push(b);
     }
   }
+  flushRun();
+}
+
+const SHOWN_OF_A_RUN = 3;
+
+function removedBox(run) {
+  const box = el("div", { class: "removed", "data-kind": run[0].kind || "", "data-count": String(run.length) });
+  const why = el("span", { class: "why" });
+  why.append(el("span", { class: "kind" }, run[0].kind || "removed"), run[0].reason || "");
+  if (run.length > 1) why.append(" · " + run.length + " khối (blocks)");
+  box.append(why);
+  const list = (items) => {
+    const ul = el("ul", { class: "removed-text" });
+    for (const b of items) ul.append(el("li", {}, b.text || ""));
+    return ul;
+  };
+  const shown = run.length > SHOWN_OF_A_RUN + 1 ? SHOWN_OF_A_RUN : run.length;
+  box.append(list(run.slice(0, shown)));
+  if (shown < run.length) {
+    const more = el("details");
+    more.append(el("summary", {}, "thêm " + (run.length - shown) + " (show " + (run.length - shown) + " more)"), list(run.slice(shown)));
+    box.append(more);
+  }
+  return box;
 }
