@@ -589,3 +589,48 @@ async fn sigterm_lets_an_open_http_stream_finish() {
     }
     panic!("the server did not exit after the stream ended");
 }
+
+/// A client that sends its whole body before it reads an answer (as Python's requests does):
+/// 1,000 articles of 8 KB (7.8 MB in, 48 MB of answers, more than the socket buffers hold
+/// both ways) are all answered, because the server holds up to --http-stream-buffer-bytes of
+/// answers before it stops reading (with 1 KiB it stalls: checked by hand).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_reads_only_after_sending_gets_every_answer() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start_http(&[]).await;
+    let http = server.http.expect("http");
+    let mut body = String::new();
+    let article = ARTICLE_DUMP.repeat(8);
+    for i in 0..1_000 {
+        body.push_str(&line(&format!("a{i}"), "text", &article));
+        body.push('\n');
+    }
+    let mut tcp = tokio::net::TcpStream::connect(http).await.expect("connect");
+    // HTTP/1.0: the answer ends when the connection closes (no chunked framing to undo).
+    let head = format!(
+        "POST /v1/analyze/stream?stages=segment,entities HTTP/1.0\r\nhost: {http}\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let exchange = async {
+        tcp.write_all(head.as_bytes()).await.expect("head");
+        tcp.write_all(body.as_bytes()).await.expect("body");
+        let mut answer = Vec::new();
+        tcp.read_to_end(&mut answer).await.expect("answer");
+        answer
+    };
+    let answer = tokio::time::timeout(Duration::from_secs(120), exchange)
+        .await
+        .expect("the stream stalled: the server stopped reading while the client was sending");
+    let text = String::from_utf8(answer).expect("utf-8");
+    let (head, answers) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.0 200"), "{head}");
+    let lines: Vec<&str> = answers.lines().collect();
+    assert!(
+        answers.len() > 40_000_000,
+        "answers of {} bytes are too small to test this",
+        answers.len()
+    );
+    assert_eq!(lines.len(), 1_000);
+    assert!(lines.iter().all(|l| !l.contains("\"error\"")));
+    server.stop().await;
+}

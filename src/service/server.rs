@@ -59,6 +59,10 @@ pub struct Config {
     /// Articles in flight per AnalyzeStream before the server stops reading from it.
     #[arg(long, env = "VITEXT_STREAM_WINDOW", default_value_t = 8)]
     pub stream_window: usize,
+    /// Bytes of answers an HTTP stream holds for a client that sends its whole body before
+    /// reading (Python's requests); beyond it the server stops reading the body.
+    #[arg(long, env = "VITEXT_HTTP_STREAM_BUFFER_BYTES", default_value_t = 16 << 20)]
+    pub http_stream_buffer_bytes: usize,
     /// Log format.
     #[arg(long, env = "VITEXT_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,
@@ -353,6 +357,7 @@ pub async fn serve_on(
             max_document_bytes: config.max_document_bytes,
             max_body_bytes: max_msg,
             stream_window: config.stream_window,
+            stream_buffer_bytes: config.http_stream_buffer_bytes,
             gate: gate.clone(),
         });
         info!(?local, "JSON over HTTP and the page");

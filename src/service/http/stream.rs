@@ -1,9 +1,11 @@
 //! POST /v1/analyze/stream: JSON Lines in, one JSON answer per line out as each is ready, the
 //! crawler's path without gRPC. Every non-blank line gets exactly one answer carrying its id
 //! ("line N" when it has none); a bad line gets its own error object and the stream goes on.
-//! At most `stream_window` articles are in flight per stream: beyond that the server stops
-//! reading the body (backpressure instead of buffering). Clients read answers while they
-//! send (curl does; a client that sends everything first may fill its receive buffer).
+//! At most `stream_window` articles are in flight per stream, and at most
+//! `stream_buffer_bytes` of answers wait for the client to read them: beyond either the server
+//! stops reading the body (backpressure, bounded memory). The answer buffer lets clients that
+//! send their whole body before reading (Python's http.client and requests) stream about a
+//! thousand news articles per request; duplex clients (curl, hyper, grpc_pass) have no limit.
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -15,8 +17,8 @@ use axum::response::Response;
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use metrics::{counter, gauge};
-use tokio::sync::{mpsc, Semaphore};
-use tokio_stream::wrappers::ReceiverStream;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio_stream::wrappers::UnboundedReceiverStream;
 use tracing::{info_span, warn, Instrument};
 
 use super::reply::CallMetrics;
@@ -101,6 +103,57 @@ impl LineReader {
     }
 }
 
+/// Answers on their way to the client, holding their share of the stream's answer budget
+/// until the response body hands them on.
+#[derive(Clone)]
+struct Outbox {
+    tx: mpsc::UnboundedSender<(Bytes, OwnedSemaphorePermit)>,
+    /// KiB of answers queued and not yet taken by the response body.
+    budget: Arc<Semaphore>,
+    budget_kib: u32,
+}
+
+impl Outbox {
+    fn new(buffer_bytes: usize) -> (Self, mpsc::UnboundedReceiver<(Bytes, OwnedSemaphorePermit)>) {
+        let budget_kib = u32::try_from(buffer_bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, Semaphore::MAX_PERMITS as u32);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let budget = Arc::new(Semaphore::new(budget_kib as usize));
+        (
+            Self {
+                tx,
+                budget,
+                budget_kib,
+            },
+            rx,
+        )
+    }
+
+    /// Queues an answer once the budget has room for it (an answer larger than the whole
+    /// budget waits for the buffer to empty, then goes alone).
+    async fn send(&self, line: Bytes) {
+        let kib = u32::try_from(line.len().div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.budget_kib);
+        let permit = tokio::select! {
+            p = self.budget.clone().acquire_many_owned(kib) => p,
+            _ = self.tx.closed() => return,
+        };
+        if let Ok(permit) = permit {
+            let _ = self.tx.send((line, permit));
+        }
+    }
+
+    async fn closed(&self) {
+        self.tx.closed().await
+    }
+
+    fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+}
+
 /// The stream route: answers as they are ready, chunked, one JSON object a line.
 pub async fn analyze_stream(
     State(api): State<Arc<HttpApi>>,
@@ -121,12 +174,12 @@ pub async fn analyze_stream(
             return refused.into_response();
         }
     };
-    let window = api.stream_window.max(1);
-    let (tx, rx) = mpsc::channel::<Bytes>(window);
+    let (tx, rx) = Outbox::new(api.stream_buffer_bytes);
     counter!(names::STREAMS).increment(1);
     gauge!(names::STREAMS_ACTIVE).increment(1.0);
     tokio::spawn(read_and_answer(api, defaults, body, tx));
-    let out = ReceiverStream::new(rx).map(Ok::<_, Infallible>);
+    // The budget permit is released as the body takes the answer.
+    let out = UnboundedReceiverStream::new(rx).map(|(line, _permit)| Ok::<_, Infallible>(line));
     let mut r = Response::new(Body::from_stream(out));
     *r.status_mut() = StatusCode::OK;
     r.headers_mut().insert(
@@ -141,7 +194,7 @@ async fn read_and_answer(
     api: Arc<HttpApi>,
     defaults: proto::AnalyzeRequest,
     body: Body,
-    tx: mpsc::Sender<Bytes>,
+    tx: Outbox,
 ) {
     // One cancel for the whole stream: the client going away stops every article.
     let cancel = Cancel::new();
@@ -175,7 +228,7 @@ async fn read_and_answer(
                 metrics.finish(Code::InvalidArgument);
                 let message = format!("request body ended early after {read} lines: {e}");
                 let answer = article_error(String::new(), Code::InvalidArgument, message);
-                let _ = tx.send(answer_line(&answer)).await;
+                tx.send(answer_line(&answer)).await;
                 break;
             }
             Ok(Line::TooLong(n)) => Err(Refused::line_too_long(line_no, n, api.max_body_bytes)),
@@ -208,7 +261,7 @@ async fn read_and_answer(
                 .as_ref()
                 .map_or(Code::Ok, |e| Code::from_number(e.code));
             metrics.finish(code);
-            let _ = tx.send(answer_line(&answer)).await;
+            tx.send(answer_line(&answer)).await;
         });
     }
     if tx.is_closed() {
