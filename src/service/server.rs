@@ -59,8 +59,9 @@ pub struct Config {
     /// Articles in flight per AnalyzeStream before the server stops reading from it.
     #[arg(long, env = "VITEXT_STREAM_WINDOW", default_value_t = 8)]
     pub stream_window: usize,
-    /// Bytes of answers an HTTP stream holds for a client that sends its whole body before
-    /// reading (Python's requests); beyond it the server stops reading the body.
+    /// Bytes of its body an HTTP stream reads ahead of the analysis, and bytes of answers it
+    /// holds for a client that has not read them, each at most: a client that sends its whole
+    /// body before reading (Python's requests) can finish sending. Beyond, the server waits.
     #[arg(long, env = "VITEXT_HTTP_STREAM_BUFFER_BYTES", default_value_t = 16 << 20)]
     pub http_stream_buffer_bytes: usize,
     /// Log format.

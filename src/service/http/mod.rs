@@ -26,7 +26,8 @@ pub struct HttpApi {
     pub max_body_bytes: usize,
     /// Articles in flight per stream before the server stops reading its body.
     pub stream_window: usize,
-    /// Bytes of a stream's answers held for a client that does not read them yet.
+    /// Bytes of a stream's body read ahead, and of its answers held for a client that does
+    /// not read them yet, each at most.
     pub stream_buffer_bytes: usize,
     /// Bearer tokens, as on the gRPC side; the page itself is open.
     pub gate: Gate,

@@ -1,11 +1,11 @@
 //! POST /v1/analyze/stream: JSON Lines in, one JSON answer per line out as each is ready, the
 //! crawler's path without gRPC. Every non-blank line gets exactly one answer carrying its id
 //! ("line N" when it has none); a bad line gets its own error object and the stream goes on.
-//! At most `stream_window` articles are in flight per stream, and at most
-//! `stream_buffer_bytes` of answers wait for the client to read them: beyond either the server
-//! stops reading the body (backpressure, bounded memory). The answer buffer lets clients that
-//! send their whole body before reading (Python's http.client and requests) stream about a
-//! thousand news articles per request; duplex clients (curl, hyper, grpc_pass) have no limit.
+//! At most `stream_window` articles are in flight per stream, at most `stream_buffer_bytes` of
+//! the body is read ahead of them, and as much of answers waits for the client to read them:
+//! beyond these the server stops reading the body (backpressure, bounded memory). Reading ahead
+//! lets a client that sends its whole body before reading (Python's http.client and requests)
+//! finish sending and then read; duplex clients (curl, hyper, grpc_pass) have no limit at all.
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -108,39 +108,23 @@ impl LineReader {
 #[derive(Clone)]
 struct Outbox {
     tx: mpsc::UnboundedSender<(Bytes, OwnedSemaphorePermit)>,
-    /// KiB of answers queued and not yet taken by the response body.
-    budget: Arc<Semaphore>,
-    budget_kib: u32,
+    budget: Budget,
 }
 
 impl Outbox {
     fn new(buffer_bytes: usize) -> (Self, mpsc::UnboundedReceiver<(Bytes, OwnedSemaphorePermit)>) {
-        let budget_kib = u32::try_from(buffer_bytes.div_ceil(1024))
-            .unwrap_or(u32::MAX)
-            .clamp(1, Semaphore::MAX_PERMITS as u32);
         let (tx, rx) = mpsc::unbounded_channel();
-        let budget = Arc::new(Semaphore::new(budget_kib as usize));
-        (
-            Self {
-                tx,
-                budget,
-                budget_kib,
-            },
-            rx,
-        )
+        let budget = Budget::new(buffer_bytes);
+        (Self { tx, budget }, rx)
     }
 
-    /// Queues an answer once the budget has room for it (an answer larger than the whole
-    /// budget waits for the buffer to empty, then goes alone).
+    /// Queues an answer once the budget has room for it.
     async fn send(&self, line: Bytes) {
-        let kib = u32::try_from(line.len().div_ceil(1024))
-            .unwrap_or(u32::MAX)
-            .clamp(1, self.budget_kib);
         let permit = tokio::select! {
-            p = self.budget.clone().acquire_many_owned(kib) => p,
+            p = self.budget.take(line.len()) => p,
             _ = self.tx.closed() => return,
         };
-        if let Ok(permit) = permit {
+        if let Some(permit) = permit {
             let _ = self.tx.send((line, permit));
         }
     }
@@ -151,6 +135,71 @@ impl Outbox {
 
     fn is_closed(&self) -> bool {
         self.tx.is_closed()
+    }
+}
+
+/// A byte budget in KiB: what a stream may hold of its body read ahead, or of its answers.
+#[derive(Clone)]
+struct Budget {
+    kib: Arc<Semaphore>,
+    total_kib: u32,
+}
+
+impl Budget {
+    fn new(bytes: usize) -> Self {
+        let total_kib = u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, Semaphore::MAX_PERMITS as u32);
+        Self {
+            kib: Arc::new(Semaphore::new(total_kib as usize)),
+            total_kib,
+        }
+    }
+
+    /// Room for `bytes` (something larger than the whole budget waits for all of it).
+    async fn take(&self, bytes: usize) -> Option<OwnedSemaphorePermit> {
+        let kib = u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.total_kib);
+        self.kib.clone().acquire_many_owned(kib).await.ok()
+    }
+}
+
+/// One line read ahead: its number, the line (or why the body ended), its share of the budget.
+type AheadLine = (
+    usize,
+    Result<Line, axum::Error>,
+    Option<OwnedSemaphorePermit>,
+);
+
+/// Reads the body's lines ahead of the analysis while the read-ahead budget has room: a client
+/// that sends its whole body before reading answers can finish sending, then read.
+async fn read_ahead(
+    mut lines: LineReader,
+    budget: Budget,
+    ahead: mpsc::UnboundedSender<AheadLine>,
+    tx: Outbox,
+) {
+    let mut line_no = 0usize;
+    loop {
+        let line = tokio::select! {
+            l = lines.next() => l,
+            _ = tx.closed() => return,
+        };
+        let Some(line) = line else { return };
+        line_no += 1;
+        let size = match &line {
+            Ok(Line::Whole(b)) => b.len(),
+            _ => 0,
+        };
+        let permit = tokio::select! {
+            p = budget.take(size) => p,
+            _ = tx.closed() => return,
+        };
+        let failed = line.is_err();
+        if ahead.send((line_no, line, permit)).is_err() || failed {
+            return;
+        }
     }
 }
 
@@ -200,30 +249,37 @@ async fn read_and_answer(
     let cancel = Cancel::new();
     let window = api.stream_window.max(1);
     let in_stream = Arc::new(Semaphore::new(window));
-    let mut lines = LineReader::new(body, api.max_body_bytes);
-    let mut line_no = 0usize;
+    let (ahead, mut lines) = mpsc::unbounded_channel();
+    let reader = tokio::spawn(read_ahead(
+        LineReader::new(body, api.max_body_bytes),
+        Budget::new(api.stream_buffer_bytes),
+        ahead,
+        tx.clone(),
+    ));
     loop {
         let room = tokio::select! {
             p = in_stream.clone().acquire_owned() => p,
             _ = tx.closed() => break,
         };
         let Ok(room) = room else { break };
-        let line = tokio::select! {
-            l = lines.next() => l,
+        let next = tokio::select! {
+            l = lines.recv() => l,
             _ = tx.closed() => break,
         };
-        line_no += 1;
+        // The line leaves the read-ahead budget here: from now on the window holds it.
+        let Some((line_no, line, _read_ahead)) = next else {
+            break;
+        };
         let line = match line {
-            None => break,
             // Blank lines are not articles: no answer, as in `vitext analyze --jsonl`.
-            Some(Ok(Line::Whole(b))) if b.trim_ascii().is_empty() => continue,
-            Some(line) => line,
+            Ok(Line::Whole(b)) if b.trim_ascii().is_empty() => continue,
+            line => line,
         };
         let metrics = CallMetrics::start(ROUTE);
         let job = match line {
             Err(e) => {
                 // The body ended badly (the client aborted, broken chunking): say so last.
-                let read = line_no - 1;
+                let read: usize = line_no - 1;
                 warn!(lines = read, "stream body failed: {e}");
                 metrics.finish(Code::InvalidArgument);
                 let message = format!("request body ended early after {read} lines: {e}");
@@ -267,6 +323,7 @@ async fn read_and_answer(
     if tx.is_closed() {
         cancel.cancel();
     }
+    reader.abort();
     // Wait for the articles still in flight: each holds one unit of the window.
     let _all = in_stream.acquire_many(window as u32).await;
     gauge!(names::STREAMS_ACTIVE).decrement(1.0);
