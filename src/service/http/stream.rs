@@ -238,7 +238,7 @@ pub async fn analyze_stream(
     r
 }
 
-/// Reads the body's lines while the window has room, answering each on its own task.
+/// Takes the lines read ahead as the window has room, answering each on its own task.
 async fn read_and_answer(
     api: Arc<HttpApi>,
     defaults: proto::AnalyzeRequest,
