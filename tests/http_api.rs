@@ -486,6 +486,7 @@ async fn seeds_and_wcxb_pages_answer_as_the_cli() {
             &String::from_utf8_lossy(&html),
         ));
     }
+    assert_eq!(lines.len(), 25, "five seeds and 20 WCXB dev pages");
     let server = TestServer::start_http(&[]).await;
     let http = server.http.expect("http");
     same_as_cli(http, "extract,segment,entities,pos", &lines).await;
