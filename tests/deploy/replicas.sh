@@ -218,6 +218,20 @@ PYEOF
 else
   echo "-- Python crawler example: skipped (grpcio-tools not installed for $PY)"
 fi
+
+echo "-- the same crawl over JSON and HTTP through nginx (examples/python/http_stream.py, standard library)"
+pages=../shared/seeds
+[ -d "$pages" ] || pages=tests/fixtures
+"$PY" examples/python/http_stream.py --url "http://127.0.0.1:$lbh" "$pages" --batch 2 --out "$work/http-answers.jsonl" \
+  || fail "http_stream.py exit $?"
+"$PY" - "$pages" "$work/http-answers.jsonl" <<'PYEOF' || fail "HTTP crawler output"
+import json, pathlib, sys
+pages = sorted(p.relative_to(sys.argv[1]).as_posix() for p in pathlib.Path(sys.argv[1]).rglob("*") if p.is_file())
+answers = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert sorted(a["id"] for a in answers) == pages, "one answer per page"
+assert all("error" not in a and a.get("sentences") and a.get("text") for a in answers), "analysed"
+print(f"HTTP crawler: {len(answers)} pages answered, {sum(len(a.get('entities', [])) for a in answers)} entities")
+PYEOF
 # Calls logged by nginx since line $1 of the access log: total and ended with grpc-status 0.
 # (shed: RESOURCE_EXHAUSTED, grpc-status 8, the server protecting itself, which a client retries)
 logged_since() {
