@@ -200,6 +200,18 @@ scraped=$(scalar 'sum(vitext_requests_total{job="vitext",rpc="Analyze",code="OK"
 [ "$scraped" -eq "$CALLS" ] || fail "Prometheus counts $scraped OK Analyze calls"
 echo "Prometheus: 3 replicas up, vitext_build_info x$series, $scraped Analyze calls OK"
 
+# A crawler's answers ($2) to the pages of folder $1: one each, all analysed ($3 names it).
+crawl_answered() {
+  "$PY" - "$1" "$2" "$3" <<'PYEOF'
+import json, pathlib, sys
+pages = sorted(p.relative_to(sys.argv[1]).as_posix() for p in pathlib.Path(sys.argv[1]).rglob("*") if p.is_file())
+answers = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert sorted(a["id"] for a in answers) == pages, "one answer per page"
+assert all("error" not in a and a.get("sentences") and a.get("text") for a in answers), "analysed"
+print(f"{sys.argv[3]}: {len(answers)} pages answered, {sum(len(a.get('entities', [])) for a in answers)} entities")
+PYEOF
+}
+
 if "$PY" -c 'import grpc_tools' 2>/dev/null; then
   echo "-- Python crawler example through nginx"
   PYTHON="$PY" examples/python/generate.sh >/dev/null
@@ -207,14 +219,7 @@ if "$PY" -c 'import grpc_tools' 2>/dev/null; then
   [ -d "$pages" ] || pages=tests/fixtures
   "$PY" examples/python/crawl_stream.py --addr "127.0.0.1:$lb" "$pages" --out "$work/answers.jsonl" \
     || fail "crawl_stream.py exit $?"
-  "$PY" - "$pages" "$work/answers.jsonl" <<'PYEOF' || fail "crawler output"
-import json, pathlib, sys
-pages = sorted(p.relative_to(sys.argv[1]).as_posix() for p in pathlib.Path(sys.argv[1]).rglob("*") if p.is_file())
-answers = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
-assert sorted(a["id"] for a in answers) == pages, "one answer per page"
-assert all("error" not in a and a.get("sentences") and a.get("text") for a in answers), "analysed"
-print(f"crawler: {len(answers)} pages answered, {sum(len(a.get('entities', [])) for a in answers)} entities")
-PYEOF
+  crawl_answered "$pages" "$work/answers.jsonl" crawler || fail "crawler output"
 else
   echo "-- Python crawler example: skipped (grpcio-tools not installed for $PY)"
 fi
@@ -224,14 +229,7 @@ pages=../shared/seeds
 [ -d "$pages" ] || pages=tests/fixtures
 "$PY" examples/python/http_stream.py --url "http://127.0.0.1:$lbh" "$pages" --batch 2 --out "$work/http-answers.jsonl" \
   || fail "http_stream.py exit $?"
-"$PY" - "$pages" "$work/http-answers.jsonl" <<'PYEOF' || fail "HTTP crawler output"
-import json, pathlib, sys
-pages = sorted(p.relative_to(sys.argv[1]).as_posix() for p in pathlib.Path(sys.argv[1]).rglob("*") if p.is_file())
-answers = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
-assert sorted(a["id"] for a in answers) == pages, "one answer per page"
-assert all("error" not in a and a.get("sentences") and a.get("text") for a in answers), "analysed"
-print(f"HTTP crawler: {len(answers)} pages answered, {sum(len(a.get('entities', [])) for a in answers)} entities")
-PYEOF
+crawl_answered "$pages" "$work/http-answers.jsonl" "HTTP crawler" || fail "HTTP crawler output"
 # Calls logged by nginx since line $1 of the access log: total and ended with grpc-status 0.
 # (shed: RESOURCE_EXHAUSTED, grpc-status 8, the server protecting itself, which a client retries)
 logged_since() {
