@@ -223,54 +223,32 @@ async fn every_route_takes_proto3_json_requests() {
 async fn refusals_get_their_status_codes() {
     let server = TestServer::start_http(&["--max-document-bytes", "200000"]).await;
     let http = server.http.expect("http");
-    let cases: Vec<(String, String, u16, &str)> = vec![
-        (
-            "/v1/analyze".into(),
-            "{\"id\": ".into(),
-            400,
-            "INVALID_ARGUMENT",
-        ),
-        (
-            "/v1/analyze".into(),
-            line("e", "text", ""),
-            400,
-            "INVALID_ARGUMENT",
-        ),
-        (
-            "/v1/analyze?stages=lemmas".into(),
-            line("s", "text", "x"),
-            400,
-            "INVALID_ARGUMENT",
-        ),
-        (
-            "/v1/analyze?timeout=soon".into(),
-            line("s", "text", "x"),
-            400,
-            "INVALID_ARGUMENT",
-        ),
-        (
-            "/v1/analyze?include_removed=maybe".into(),
-            line("s", "text", "x"),
-            400,
-            "INVALID_ARGUMENT",
-        ),
+    let (bad, unknown) = (400, "INVALID_ARGUMENT");
+    let (large, over) = (413, "OUT_OF_RANGE");
+    let x = line("s", "text", "x");
+    let cases: [(&str, String, u16, &str); 7] = [
+        ("/v1/analyze", "{\"id\": ".into(), bad, unknown),
+        ("/v1/analyze", line("e", "text", ""), bad, unknown),
+        ("/v1/analyze?stages=lemmas", x.clone(), bad, unknown),
+        ("/v1/analyze?timeout=soon", x.clone(), bad, unknown),
+        ("/v1/analyze?include_removed=maybe", x, bad, unknown),
         // Over the document limit but within the body limit (4x + 64 KiB): OUT_OF_RANGE.
         (
-            "/v1/analyze".into(),
+            "/v1/analyze",
             line("big", "text", &"a ".repeat(150_000)),
-            413,
-            "OUT_OF_RANGE",
+            large,
+            over,
         ),
         // Over the body limit: refused before it is read.
         (
-            "/v1/analyze".into(),
+            "/v1/analyze",
             line("huge", "text", &"a ".repeat(500_000)),
-            413,
-            "OUT_OF_RANGE",
+            large,
+            over,
         ),
     ];
     for (path, body, status, code) in cases {
-        let a = post(http, &path, body).await;
+        let a = post(http, path, body).await;
         assert_eq!(
             (a.status, a.error_status().as_str()),
             (status, code),

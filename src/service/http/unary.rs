@@ -7,8 +7,8 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
-use bytes::Bytes;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
 use tokio::time::Instant;
 use tracing::{debug, info_span, Instrument};
 
@@ -177,9 +177,16 @@ fn parse_timeout(t: &str) -> Option<Duration> {
         .then(|| Duration::from_secs_f64(seconds))
 }
 
-/// The request body, at most `limit` bytes (more: OUT_OF_RANGE, told before reading when the
-/// client says its length).
-async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, Refused> {
+/// Bytes of an oversized body read and thrown away before the 413 goes out: an HTTP/1.1
+/// client still sending its body when the server answers and closes sees a broken pipe, not
+/// the answer. Bodies declared larger than this are refused at once.
+const DRAIN_BYTES: u64 = 64 << 20;
+/// Time given to that draining.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The request body, at most `limit` bytes (more: OUT_OF_RANGE, after reading the rest of a
+/// body of up to DRAIN_BYTES so the client can read the answer).
+async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Result<Bytes, Refused> {
     let too_large = || {
         Refused::new(
             Code::OutOfRange,
@@ -190,17 +197,38 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Byte
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if declared.is_some_and(|n| n > DRAIN_BYTES) {
         return Err(too_large());
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<LengthLimitError>() => Err(too_large()),
-        Err(e) => Err(Refused::new(
-            Code::InvalidArgument,
-            format!("request body: {e}"),
-        )),
+    if declared.is_none_or(|n| n <= limit as u64) {
+        let mut kept = BytesMut::new();
+        loop {
+            let Some(frame) = body.frame().await else {
+                return Ok(kept.freeze());
+            };
+            let frame = frame
+                .map_err(|e| Refused::new(Code::InvalidArgument, format!("request body: {e}")))?;
+            let Some(data) = frame.data_ref() else {
+                continue;
+            };
+            if kept.len() + data.len() > limit {
+                break;
+            }
+            kept.extend_from_slice(data);
+        }
     }
+    // Over the limit: read the rest (bounded in bytes and time) so the client reads the 413.
+    let drain = async {
+        let mut seen = 0u64;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen += frame.data_ref().map_or(0, |d| d.len() as u64);
+            if seen > DRAIN_BYTES {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+    Err(too_large())
 }
 
 /// How a route makes its job of the body, and its answer of the analysis.
