@@ -13,7 +13,6 @@ use vitext::train::corpus::{conll_blocks, files_under, read_text, repeat_spec, H
 use vitext::train::data::{natural_text, read_words, Conventions, WordSentence};
 use vitext::train::entities::{self, NerDoc};
 use vitext::train::segmenter::{self, TrainConfig};
-use vitext::train::vectors;
 
 #[derive(clap::Subcommand)]
 pub enum TrainCommand {
@@ -53,30 +52,11 @@ pub struct ClustersArgs {
     /// Words seen fewer times stay unclassed.
     #[arg(long, default_value_t = 20)]
     min_count: u32,
-    /// Passes of the exchange algorithm (or of k-means over vectors) at most.
+    /// Passes of the exchange algorithm at most.
     #[arg(long, default_value_t = clusters::ClusterConfig::default().iterations)]
     passes: usize,
-    /// How words are grouped: by their immediate neighbours (exchange algorithm) or by
-    /// skip-gram vectors over a window of words either side, then k-means (vectors).
-    #[arg(long, value_enum, default_value_t = ClusterMethod::Exchange)]
-    method: ClusterMethod,
-    /// Vector length (--method vectors).
-    #[arg(long, default_value_t = vectors::VectorConfig::default().dim)]
-    dim: usize,
-    /// Words either side (--method vectors).
-    #[arg(long, default_value_t = vectors::VectorConfig::default().window)]
-    window: usize,
-    /// Passes over the corpus (--method vectors).
-    #[arg(long, default_value_t = vectors::VectorConfig::default().epochs)]
-    epochs: usize,
     #[arg(long)]
     out: PathBuf,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum ClusterMethod {
-    Exchange,
-    Vectors,
 }
 
 #[derive(clap::Args)]
@@ -352,47 +332,6 @@ fn train_clusters(a: ClustersArgs) -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     let mut bytes = Vec::new();
-    if let ClusterMethod::Vectors = a.method {
-        let cfg = vectors::VectorConfig {
-            dim: a.dim,
-            window: a.window,
-            epochs: a.epochs,
-            min_count: a.min_count,
-            threads: rayon::current_num_threads(),
-            ..Default::default()
-        };
-        let t = Instant::now();
-        let mut reported = 0;
-        let v = vectors::skip_gram(&sentences, &cfg, |done, total| {
-            let tenth = done * 10 / total.max(1);
-            if tenth > reported {
-                reported = tenth;
-                eprintln!(
-                    "vectors: {}% ({:.0} s)",
-                    tenth * 10,
-                    t.elapsed().as_secs_f64()
-                );
-            }
-        });
-        eprintln!(
-            "{} vectors of {} in {:.1} s",
-            v.words.len(),
-            v.dim,
-            t.elapsed().as_secs_f64()
-        );
-        for &k in &a.classes {
-            let t = Instant::now();
-            let c = vectors::kmeans(&v, k, a.passes);
-            eprintln!(
-                "{k} classes by k-means in {:.1} s",
-                t.elapsed().as_secs_f64()
-            );
-            bytes.extend_from_slice(&c.to_bytes());
-        }
-        std::fs::write(&a.out, &bytes)?;
-        eprintln!("wrote {} ({} bytes)", a.out.display(), bytes.len());
-        return Ok(());
-    }
     for &k in &a.classes {
         let cfg = clusters::ClusterConfig {
             classes: k,
