@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 
 use futures_util::Stream;
 use metrics::{counter, gauge, histogram};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 use tracing::{debug, info_span, warn, Instrument};
 
 use super::convert::{answer_of, code_of, status_of};
 use super::scheduler::Scheduler;
-use crate::analysis::Cancel;
+use super::stream_window::StreamWindow;
 use crate::api::{ApiError, Job, Refusal};
 use crate::proto::text_analyzer_server::TextAnalyzer;
 use crate::proto::{
@@ -168,17 +168,13 @@ impl TextAnalyzer for AnalyzerService {
         counter!(names::STREAMS).increment(1);
         gauge!(names::STREAMS_ACTIVE).increment(1.0);
         tokio::spawn(async move {
-            // One cancel for the whole stream: the client going away stops every article.
-            let cancel = Cancel::new();
-            let in_stream = Arc::new(Semaphore::new(window));
+            let in_stream = StreamWindow::new(scheduler, window);
             let mut articles = 0u64;
             let end_status = loop {
                 // Backpressure: read the next article only when this stream has room.
-                let room = tokio::select! {
-                    p = in_stream.clone().acquire_owned() => p,
-                    _ = tx.closed() => break None,
+                let Some(room) = in_stream.room(tx.closed()).await else {
+                    break None;
                 };
-                let Ok(room) = room else { break None };
                 let msg = tokio::select! {
                     m = inbound.message() => m,
                     _ = tx.closed() => break None,
@@ -194,20 +190,13 @@ impl TextAnalyzer for AnalyzerService {
                     Some(r) => Job::from_analyze(r, max_bytes),
                     None => Err((String::new(), ApiError::NoRequest)),
                 };
-                let (tx, scheduler, cancel) = (tx.clone(), scheduler.clone(), cancel.clone());
-                tokio::spawn(async move {
-                    let _room = room;
+                let tx = tx.clone();
+                in_stream.spawn(room, move |work| async move {
                     let (id, result) = match job {
                         Ok(job) => {
                             let id = job.id.clone();
-                            let span = info_span!("request", rpc = "AnalyzeStream", id = %id);
-                            let r = async {
-                                let slot = scheduler.slot().await?;
-                                scheduler.run(job, slot, cancel).await.map(|a| a.response)
-                            }
-                            .instrument(span)
-                            .await;
-                            (id, r)
+                            let r = work.analyse("AnalyzeStream", job).await;
+                            (id, r.map(|a| a.response))
                         }
                         Err((id, e)) => (id, Err(status_of(&e))),
                     };
@@ -223,11 +212,7 @@ impl TextAnalyzer for AnalyzerService {
                         .await;
                 });
             };
-            if tx.is_closed() {
-                cancel.cancel();
-            }
-            // Wait for the articles still in flight: each holds one unit of the window.
-            let _all = in_stream.acquire_many(window as u32).await;
+            in_stream.finish(tx.is_closed()).await;
             if let Some(status) = end_status {
                 warn!(
                     articles,

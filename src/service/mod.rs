@@ -7,5 +7,6 @@ pub mod http;
 pub mod metered;
 pub mod scheduler;
 pub mod server;
+pub mod stream_window;
 
 pub use server::{serve, serve_on, Config, Listeners};

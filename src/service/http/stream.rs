@@ -19,17 +19,17 @@ use futures_util::StreamExt;
 use metrics::{counter, gauge};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_stream::wrappers::UnboundedReceiverStream;
-use tracing::{info_span, warn, Instrument};
+use tracing::warn;
 
 use super::reply::CallMetrics;
 use super::unary::{Params, Refused};
 use super::HttpApi;
-use crate::analysis::Cancel;
 use crate::api::json_line::{read_analyze_request, to_json};
 use crate::api::{article_error, Code, Job};
 use crate::proto;
 use crate::service::access::UNAUTHENTICATED;
 use crate::service::convert::code_of;
+use crate::service::stream_window::StreamWindow;
 use crate::telemetry::names;
 
 const ROUTE: &str = "/v1/analyze/stream";
@@ -245,10 +245,7 @@ async fn read_and_answer(
     body: Body,
     tx: Outbox,
 ) {
-    // One cancel for the whole stream: the client going away stops every article.
-    let cancel = Cancel::new();
-    let window = api.stream_window.max(1);
-    let in_stream = Arc::new(Semaphore::new(window));
+    let in_stream = StreamWindow::new(api.scheduler.clone(), api.stream_window);
     let (ahead, mut lines) = mpsc::unbounded_channel();
     let reader = tokio::spawn(read_ahead(
         LineReader::new(body, api.max_body_bytes),
@@ -257,11 +254,9 @@ async fn read_and_answer(
         tx.clone(),
     ));
     loop {
-        let room = tokio::select! {
-            p = in_stream.clone().acquire_owned() => p,
-            _ = tx.closed() => break,
+        let Some(room) = in_stream.room(tx.closed()).await else {
+            break;
         };
-        let Ok(room) = room else { break };
         let next = tokio::select! {
             l = lines.recv() => l,
             _ = tx.closed() => break,
@@ -292,20 +287,12 @@ async fn read_and_answer(
                 .and_then(|r| Job::from_analyze(r, api.max_document_bytes))
                 .map_err(Refused::from),
         };
-        let (tx, api, cancel) = (tx.clone(), api.clone(), cancel.clone());
-        tokio::spawn(async move {
-            let _room = room;
+        let tx = tx.clone();
+        in_stream.spawn(room, move |work| async move {
             let answer = match job {
                 Ok(job) => {
                     let id = job.id.clone();
-                    let span = info_span!("request", rpc = ROUTE, id = %id);
-                    let analysed = async {
-                        let slot = api.scheduler.slot().await?;
-                        api.scheduler.run(job, slot, cancel).await
-                    }
-                    .instrument(span)
-                    .await;
-                    match analysed {
+                    match work.analyse(ROUTE, job).await {
                         Ok(a) => a.response,
                         Err(s) => article_error(id, code_of(s.code()), s.message().to_string()),
                     }
@@ -320,12 +307,8 @@ async fn read_and_answer(
             tx.send(answer_line(&answer)).await;
         });
     }
-    if tx.is_closed() {
-        cancel.cancel();
-    }
     reader.abort();
-    // Wait for the articles still in flight: each holds one unit of the window.
-    let _all = in_stream.acquire_many(window as u32).await;
+    in_stream.finish(tx.is_closed()).await;
     gauge!(names::STREAMS_ACTIVE).decrement(1.0);
 }
 
