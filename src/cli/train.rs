@@ -171,10 +171,6 @@ pub struct EntitiesArgs {
     /// Hold out every Nth document of each source as development data (0: none).
     #[arg(long, default_value_t = 10)]
     holdout_every: usize,
-    /// Share of the training documents also learned once more with their mentions swapped for
-    /// other mentions of the same label (0: none).
-    #[arg(long, default_value_t = 0.0)]
-    augment_mentions: f64,
     /// Which of each --holdout-every documents is held out (0-based; default the last), to
     /// cross-validate by training once per slice.
     #[arg(long)]
@@ -863,11 +859,6 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
             mentions.len(),
             100.0 * known as f64 / mentions.len().max(1) as f64
         );
-    }
-    if a.augment_mentions > 0.0 {
-        let more = vitext::train::ner_corpus::replace_mentions(&train, a.augment_mentions, 0x5EED);
-        eprintln!("{} documents with their mentions replaced", more.len());
-        train.extend(more);
     }
     let seg = PerceptronSegmenter::embedded()?;
     let word_classes = learn_word_classes(&a, &train, &seg)?;

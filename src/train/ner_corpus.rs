@@ -140,52 +140,6 @@ pub fn parse_enamex(id: &str, raw: &str) -> NerDoc {
     }
 }
 
-/// Copies of a share of `docs` with their mentions swapped for other mentions of the same
-/// label from `docs` (mention replacement): names seen with new contexts, so the model leans
-/// less on which name stood in which sentence. Deterministic for the same input.
-pub fn replace_mentions(docs: &[NerDoc], share: f64, seed: u64) -> Vec<NerDoc> {
-    let mut pool: Vec<Vec<&str>> = vec![Vec::new(); 16];
-    for d in docs {
-        for (r, l) in &d.entities {
-            pool[*l as usize].push(&d.text[r.clone()]);
-        }
-    }
-    let mut rng = seed | 1;
-    let mut next = move || {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng
-    };
-    let mut out = Vec::new();
-    for d in docs {
-        if d.entities.is_empty() || (next() % 1000) as f64 >= share * 1000.0 {
-            continue;
-        }
-        let mut spans = d.entities.clone();
-        spans.sort_by_key(|(r, _)| r.start);
-        let (mut text, mut entities, mut at) = (String::new(), Vec::new(), 0);
-        for (r, l) in spans {
-            if r.start < at {
-                continue;
-            }
-            let names = &pool[l as usize];
-            let name = names[(next() % names.len() as u64) as usize];
-            text.push_str(&d.text[at..r.start]);
-            entities.push((text.len()..text.len() + name.len(), l));
-            text.push_str(name);
-            at = r.end;
-        }
-        text.push_str(&d.text[at..]);
-        out.push(NerDoc {
-            id: format!("{} (mentions replaced)", d.id),
-            text,
-            entities,
-        });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,35 +217,5 @@ mod group_tests {
         assert_eq!(name_groups(&docs, 10), [0, 1, 0, 0, 0]);
         // "Nam" is in three sentences: with a spread of 2 it links nothing.
         assert_eq!(name_groups(&docs, 2), [0, 1, 0, 3, 4]);
-    }
-
-    #[test]
-    fn replaced_mentions_keep_their_label_and_the_text_around_them() {
-        let docs = parse_conll(
-            "Ông O\nLloyd_Austin B-PER\nthăm O\nHà_Nội B-LOC\n\nBà O\nLan B-PER\nở O\nHuế B-LOC\n",
-        );
-        let more = replace_mentions(&docs, 1.0, 7);
-        assert_eq!(more.len(), 2);
-        for (d, m) in docs.iter().zip(&more) {
-            assert_eq!(m.entities.len(), d.entities.len());
-            let words: Vec<&str> = m.text.split(' ').collect();
-            assert!(words[0] == d.text.split(' ').next().unwrap(), "{}", m.text);
-            for ((_, l0), (r, l)) in d.entities.iter().zip(&m.entities) {
-                assert_eq!(l0, l);
-                let name = &m.text[r.clone()];
-                let pool: Vec<&str> = docs
-                    .iter()
-                    .flat_map(|d| {
-                        d.entities
-                            .iter()
-                            .filter(|e| e.1 == *l)
-                            .map(|(r, _)| &d.text[r.clone()])
-                    })
-                    .collect();
-                assert!(pool.contains(&name), "{name} is a {l:?} of the corpus");
-            }
-        }
-        assert_eq!(replace_mentions(&docs, 1.0, 7)[1].text, more[1].text);
-        assert!(replace_mentions(&docs, 0.0, 7).is_empty());
     }
 }
