@@ -10,7 +10,7 @@ use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::crf::{
     close_at_edges, sequence_log_probability, span_tags, transition_index, viterbi, DocContext,
     Embeddings, Encoder, ExpTable, Lattice, Layer, NerFeatures, NerModel, SentenceInputs, Tag,
-    TextStyle, TokenInput, WindowNet, NAMED, NONE, N_TAGS, SLOTS, START,
+    TextStyle, TokenInput, WindowNet, NAMED, NONE, N_TAGS, SLOTS, START, VALUE_SCALE,
 };
 use crate::analysis::entities::tagger::LearnedTagger;
 use crate::analysis::entities::{Label, SentenceView};
@@ -456,12 +456,12 @@ impl<'a> NetTrainer<'a> {
                 if row == NONE {
                     continue;
                 }
-                for (d, &v) in self.emb.values(row).iter().enumerate() {
+                for (d, &v) in self.emb.row(row).iter().enumerate() {
                     let at = (s * dim + d) * hn;
                     add(
                         &mut self.net.w1[at..at + hn],
                         &mut self.acc.w1[at..at + hn],
-                        v,
+                        f32::from(v) * VALUE_SCALE,
                     );
                 }
             }
@@ -670,10 +670,7 @@ pub fn train(
         })
         .collect();
     let encoder_of = |nets: Vec<Vec<WindowNet>>| match &cfg.embeddings {
-        Some(e) => Encoder {
-            embeddings: e.clone(),
-            nets,
-        },
+        Some(e) => Encoder::new(e.clone(), nets),
         None => Encoder::default(),
     };
     for layer in 0..layers {
@@ -706,7 +703,7 @@ pub fn train(
             Some(m) => {
                 m.push_layer(trained, scale);
                 if cfg.embeddings.is_some() {
-                    m.encoder.nets.push(nets);
+                    m.encoder.push_layer(nets);
                 }
             }
         }

@@ -22,6 +22,8 @@ const BITS_PER_TOKEN: usize = 10;
 pub const N_BITS: usize = 3 * BITS_PER_TOKEN + SLOTS;
 /// No vector.
 pub const NONE: u32 = u32::MAX;
+/// Rows (the most frequent words) whose first-layer products each network keeps ready.
+const READY_ROWS: usize = 8192;
 
 /// Word vectors by word hash (`features::word_hash` of the syllable keys), unit length,
 /// quantised to i8 (x127).
@@ -30,8 +32,6 @@ pub struct Embeddings {
     dim: usize,
     rows: FxHashMap<u64, u32>,
     data: Vec<i8>,
-    /// `data` as floats (x 1/127), what the networks multiply.
-    values: Vec<f32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,46 +46,28 @@ pub enum EncoderError {
 }
 
 impl Embeddings {
-    /// From (word hash, vector) pairs; each vector is scaled to unit length.
+    /// From (word hash, vector) pairs, most frequent word first (the networks keep the first
+    /// rows' products ready, see `Encoder::prepare`); each vector is scaled to unit length.
     pub fn new<'a>(dim: usize, vectors: impl IntoIterator<Item = (u64, &'a [f32])>) -> Self {
-        let mut pairs: Vec<(u64, Vec<i8>)> = vectors
-            .into_iter()
-            .map(|(h, v)| {
-                debug_assert_eq!(v.len(), dim);
-                let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
-                (
-                    h,
-                    v.iter()
-                        .map(|x| (x / norm * 127.0).round().clamp(-127.0, 127.0) as i8)
-                        .collect(),
-                )
-            })
-            .collect();
-        pairs.sort_unstable_by_key(|p| p.0);
-        pairs.dedup_by_key(|p| p.0);
         let mut rows = FxHashMap::default();
-        let mut data = Vec::with_capacity(pairs.len() * dim);
-        for (i, (h, v)) in pairs.into_iter().enumerate() {
-            rows.insert(h, i as u32);
-            data.extend_from_slice(&v);
+        let mut data = Vec::new();
+        for (h, v) in vectors {
+            debug_assert_eq!(v.len(), dim);
+            if rows.contains_key(&h) {
+                continue;
+            }
+            rows.insert(h, rows.len() as u32);
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+            data.extend(
+                v.iter()
+                    .map(|x| (x / norm * 127.0).round().clamp(-127.0, 127.0) as i8),
+            );
         }
         Self::from_parts(dim, rows, data)
     }
 
     fn from_parts(dim: usize, rows: FxHashMap<u64, u32>, data: Vec<i8>) -> Self {
-        let values = data.iter().map(|&x| f32::from(x) * VALUE_SCALE).collect();
-        Self {
-            dim,
-            rows,
-            data,
-            values,
-        }
-    }
-
-    /// Row `r` as floats (unit vector).
-    pub fn values(&self, r: u32) -> &[f32] {
-        let at = r as usize * self.dim;
-        &self.values[at..at + self.dim]
+        Self { dim, rows, data }
     }
 
     /// Vector length.
@@ -114,7 +96,8 @@ impl Embeddings {
         &self.data[at..at + self.dim]
     }
 
-    /// Magic, dim, count, then per row (sorted by hash) the hash and `dim` i8.
+    /// Magic, dim, count, then per row (in row order: most frequent first) the hash and `dim`
+    /// i8.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut by_row: Vec<(u32, u64)> = self.rows.iter().map(|(&h, &r)| (r, h)).collect();
         by_row.sort_unstable();
@@ -163,15 +146,30 @@ impl Embeddings {
     pub fn inputs(&self, x: &SentenceInputs) -> Vec<Option<TokenInput>> {
         let n = x.len();
         let near = x.near_capitals();
+        if !near.contains(&true) {
+            return vec![None; n];
+        }
+        // Each word's and each syllable's row looked up once (the table is large and the
+        // lookups are random reads); Some(NONE): there but without a vector.
+        let word_rows: Vec<u32> = x.words.iter().map(|&h| self.row_of(h)).collect();
+        let syl_rows: Vec<u32> = (0..n)
+            .map(|k| {
+                if near[k] || near.get(k + 1) == Some(&true) || (k > 0 && near[k - 1]) {
+                    self.row_of(word_hash(&[x.keys[k]]))
+                } else {
+                    NONE
+                }
+            })
+            .collect();
         (0..n)
             .map(|i| {
                 if !near[i] {
                     return None;
                 }
                 let w = x.word_of[i];
-                let word = |k: Option<usize>| k.and_then(|k| x.words.get(k)).copied();
-                let syl = |k: Option<usize>| k.filter(|&k| k < n).map(|k| word_hash(&[x.keys[k]]));
-                let hashes = [
+                let word = |k: Option<usize>| k.and_then(|k| word_rows.get(k)).copied();
+                let syl = |k: Option<usize>| k.and_then(|k| syl_rows.get(k)).copied();
+                let found = [
                     word(w.checked_sub(1)),
                     word(Some(w)),
                     word(Some(w + 1)),
@@ -181,10 +179,10 @@ impl Embeddings {
                 ];
                 let mut rows = [NONE; SLOTS];
                 let mut bits = 0u64;
-                for (s, h) in hashes.iter().enumerate() {
-                    if let Some(&h) = h.as_ref() {
-                        rows[s] = self.row_of(h);
-                        if rows[s] == NONE {
+                for (s, r) in found.iter().enumerate() {
+                    if let Some(&r) = r.as_ref() {
+                        rows[s] = r;
+                        if r == NONE {
                             // Known to be there but without a vector: an unknown word.
                             bits |= 1 << (3 * BITS_PER_TOKEN + s);
                         }
@@ -267,31 +265,64 @@ impl WindowNet {
 
     /// Hidden activations (after ReLU) of one token into `h`.
     pub fn hidden_of(&self, emb: &Embeddings, x: &TokenInput, h: &mut [f32]) {
+        self.hidden_ready(emb, &[], x, h);
+    }
+
+    /// `hidden_of` with `ready` from `ready_products` (empty: none ready).
+    pub fn hidden_ready(&self, emb: &Embeddings, ready: &[f32], x: &TokenInput, h: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
             // SAFETY: the CPU has AVX2 and FMA, checked just above.
-            unsafe { self.hidden_avx2(emb, x, h) };
+            unsafe { self.hidden_avx2(emb, ready, x, h) };
             return;
         }
-        self.hidden_sized::<false>(emb, x, h);
+        self.hidden_sized::<false>(emb, ready, x, h);
+    }
+
+    /// The first-layer products of each slot with the first `READY_ROWS` rows (the most
+    /// frequent words): `[slot][row][hidden]`. A token whose words are among them costs six
+    /// additions of `hidden` floats instead of `SLOTS x dim` multiply-adds.
+    pub fn ready_products(&self, emb: &Embeddings) -> Vec<f32> {
+        let hn = self.hidden;
+        let n = emb.len().min(READY_ROWS);
+        let mut out = vec![0f32; SLOTS * n * hn];
+        for s in 0..SLOTS {
+            let w = &self.w1[s * self.dim * hn..(s + 1) * self.dim * hn];
+            for r in 0..n {
+                let o = &mut out[(s * n + r) * hn..(s * n + r + 1) * hn];
+                for (w, &v) in w.chunks_exact(hn).zip(emb.row(r as u32)) {
+                    let a = f32::from(v) * VALUE_SCALE;
+                    for (o, &wi) in o.iter_mut().zip(w) {
+                        *o += a * wi;
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// `hidden_sized` compiled for AVX2 and FMA (the loops are the same; the compiler widens
     /// them): the encoder is most of the tagger's time, and the portable build has SSE2 only.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn hidden_avx2(&self, emb: &Embeddings, x: &TokenInput, h: &mut [f32]) {
-        self.hidden_sized::<true>(emb, x, h);
+    unsafe fn hidden_avx2(&self, emb: &Embeddings, ready: &[f32], x: &TokenInput, h: &mut [f32]) {
+        self.hidden_sized::<true>(emb, ready, x, h);
     }
 
     /// The usual sizes with the sums in registers (a fixed-size array), others in memory.
     #[inline(always)]
-    fn hidden_sized<const FUSED: bool>(&self, emb: &Embeddings, x: &TokenInput, h: &mut [f32]) {
+    fn hidden_sized<const FUSED: bool>(
+        &self,
+        emb: &Embeddings,
+        ready: &[f32],
+        x: &TokenInput,
+        h: &mut [f32],
+    ) {
         match self.hidden {
-            16 => self.hidden_core::<FUSED, 16>(emb, x, h),
-            32 => self.hidden_core::<FUSED, 32>(emb, x, h),
-            64 => self.hidden_core::<FUSED, 64>(emb, x, h),
+            16 => self.hidden_core::<FUSED, 16>(emb, ready, x, h),
+            32 => self.hidden_core::<FUSED, 32>(emb, ready, x, h),
+            64 => self.hidden_core::<FUSED, 64>(emb, ready, x, h),
             _ => self.hidden_any(emb, x, h),
         }
     }
@@ -302,16 +333,28 @@ impl WindowNet {
     fn hidden_core<const FUSED: bool, const H: usize>(
         &self,
         emb: &Embeddings,
+        ready: &[f32],
         x: &TokenInput,
         h: &mut [f32],
     ) {
         let mut acc: [f32; H] = self.b1[..H].try_into().expect("H hidden units");
+        let n_ready = ready.len() / (SLOTS * H);
         for (s, &r) in x.rows.iter().enumerate() {
             if r == NONE {
                 continue;
             }
+            if (r as usize) < n_ready {
+                let at = (s * n_ready + r as usize) * H;
+                let p: &[f32; H] = ready[at..at + H].try_into().expect("H products");
+                for (o, &pi) in acc.iter_mut().zip(p) {
+                    *o += pi;
+                }
+                continue;
+            }
             let w = &self.w1[s * self.dim * H..(s + 1) * self.dim * H];
-            for (w, &a) in w.chunks_exact(H).zip(emb.values(r)) {
+            // The i8 rows: a quarter of the floats' cache lines, and the rows are random reads.
+            for (w, &v) in w.chunks_exact(H).zip(emb.row(r)) {
+                let a = f32::from(v) * VALUE_SCALE;
                 let w: &[f32; H] = w.try_into().expect("H weights");
                 for (o, &wi) in acc.iter_mut().zip(w) {
                     *o = if FUSED {
@@ -348,7 +391,8 @@ impl WindowNet {
                 continue;
             }
             let w = &self.w1[s * self.dim * hn..(s + 1) * self.dim * hn];
-            for (w, &a) in w.chunks_exact(hn).zip(emb.values(r)) {
+            for (w, &v) in w.chunks_exact(hn).zip(emb.row(r)) {
+                let a = f32::from(v) * VALUE_SCALE;
                 for (o, &wi) in h.iter_mut().zip(w) {
                     *o += a * wi;
                 }
@@ -432,15 +476,53 @@ impl WindowNet {
 
 /// The encoder of a model: the vectors and, per layer, the networks of its ensemble (their
 /// scores are averaged), scaled to the layer's integer score units.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Encoder {
     /// The word vectors.
     pub embeddings: Embeddings,
     /// Per layer, its networks (empty: the layer has none).
     pub nets: Vec<Vec<WindowNet>>,
+    /// Per layer and network, its `ready_products` (made by `prepare`; empty: none).
+    ready: Vec<Vec<Vec<f32>>>,
+}
+
+impl PartialEq for Encoder {
+    fn eq(&self, other: &Self) -> bool {
+        self.embeddings == other.embeddings && self.nets == other.nets
+    }
 }
 
 impl Encoder {
+    /// An encoder of these vectors and networks, ready to run.
+    pub fn new(embeddings: Embeddings, nets: Vec<Vec<WindowNet>>) -> Self {
+        let mut e = Self {
+            embeddings,
+            nets,
+            ready: Vec::new(),
+        };
+        e.prepare();
+        e
+    }
+
+    /// Adds the networks of the next layer up.
+    pub fn push_layer(&mut self, nets: Vec<WindowNet>) {
+        self.nets.push(nets);
+        self.prepare();
+    }
+
+    /// Makes each network's products with the most frequent rows.
+    fn prepare(&mut self) {
+        self.ready = self
+            .nets
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .map(|n| n.ready_products(&self.embeddings))
+                    .collect()
+            })
+            .collect();
+    }
+
     /// Whether there is nothing to run.
     pub fn is_empty(&self) -> bool {
         self.nets.iter().all(Vec::is_empty)
@@ -452,16 +534,21 @@ impl Encoder {
             return;
         };
         let mut sum = [0f32; N_TAGS];
-        for net in nets {
+        for (k, net) in nets.iter().enumerate() {
             h.resize(net.hidden, 0.0);
-            net.hidden_of(&self.embeddings, x, h);
+            let ready = self
+                .ready
+                .get(layer)
+                .and_then(|r| r.get(k))
+                .map_or(&[][..], Vec::as_slice);
+            net.hidden_ready(&self.embeddings, ready, x, h);
             for (s, v) in sum.iter_mut().zip(net.scores_of(h)) {
                 *s += v;
             }
         }
         let inv = 1.0 / nets.len() as f32;
         for (o, s) in out.iter_mut().zip(sum) {
-            *o += (s * inv).round() as i32;
+            *o += (s * inv + 0.5).floor() as i32;
         }
     }
 
@@ -507,7 +594,7 @@ impl Encoder {
             }
             nets.push(layer);
         }
-        Ok((Self { embeddings, nets }, rest))
+        Ok((Self::new(embeddings, nets), rest))
     }
 }
 
@@ -528,10 +615,7 @@ mod tests {
             .enumerate()
             .for_each(|(i, x)| *x = i as f32 * 0.01 - 0.2);
         net.b2[3] = 1.5;
-        let enc = Encoder {
-            embeddings: emb,
-            nets: vec![vec![net.clone()], vec![]],
-        };
+        let enc = Encoder::new(emb, vec![vec![net.clone()], vec![]]);
         let mut bytes = enc.to_bytes();
         bytes.extend_from_slice(b"rest");
         let (back, rest) = Encoder::from_bytes(&bytes).unwrap();
