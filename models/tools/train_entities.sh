@@ -18,6 +18,6 @@ source "$(dirname "$0")/common.sh"
   --corpus $V/test-00.jsonl.xz --min-count 5 --out "$W/name_profile_all.bin"
 # shellcheck disable=SC2086
 "$BIN" train entities --conll ../shared/data/ner/vlsp2016/train.txt --enamex '../shared/data/ner/vlsp2018/train*2' \
-  --classes 0 --classes-file "$W/classes.bin" --name-profile "$W/name_profile_all.bin" \
+  --classes 0 --classes-file "${CLASSES_FILE:-$W/classes.bin}" --name-profile "$W/name_profile_all.bin" \
   --epochs 10 --bits 17 --folds 4 --objective crf --crf-rate 0.05 --ensemble "${ENSEMBLE:-3}" \
-  ${HOLDOUT:---holdout-every 0 --temperature-scale 2} --out "${OUT:-models/entities.bin}"
+  ${ENCODER:-} ${HOLDOUT:---holdout-every 0 --temperature-scale 2} --out "${OUT:-models/entities.bin}"

@@ -13,6 +13,7 @@ use vitext::train::corpus::{conll_blocks, files_under, read_text, repeat_spec, H
 use vitext::train::data::{natural_text, read_words, Conventions, WordSentence};
 use vitext::train::entities::{self, NerDoc};
 use vitext::train::segmenter::{self, TrainConfig};
+use vitext::train::vectors;
 
 #[derive(clap::Subcommand)]
 pub enum TrainCommand {
@@ -52,11 +53,34 @@ pub struct ClustersArgs {
     /// Words seen fewer times stay unclassed.
     #[arg(long, default_value_t = 20)]
     min_count: u32,
-    /// Passes of the exchange algorithm at most.
+    /// Passes of the exchange algorithm (or of k-means over vectors) at most.
     #[arg(long, default_value_t = clusters::ClusterConfig::default().iterations)]
     passes: usize,
+    /// How words are grouped: by their immediate neighbours (exchange algorithm) or by
+    /// skip-gram vectors over a window of words either side, then k-means (vectors).
+    #[arg(long, value_enum, default_value_t = ClusterMethod::Exchange)]
+    method: ClusterMethod,
+    /// Vector length (--method vectors).
+    #[arg(long, default_value_t = vectors::VectorConfig::default().dim)]
+    dim: usize,
+    /// Words either side (--method vectors).
+    #[arg(long, default_value_t = vectors::VectorConfig::default().window)]
+    window: usize,
+    /// Passes over the corpus (--method vectors).
+    #[arg(long, default_value_t = vectors::VectorConfig::default().epochs)]
+    epochs: usize,
+    /// Also write the vectors themselves (unit length, i8) for the entity encoder
+    /// (--method vectors).
+    #[arg(long)]
+    vectors_out: Option<PathBuf>,
     #[arg(long)]
     out: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ClusterMethod {
+    Exchange,
+    Vectors,
 }
 
 #[derive(clap::Args)]
@@ -233,6 +257,22 @@ pub struct EntitiesArgs {
     /// document (needs --folds > 1). Three measured no better than two.
     #[arg(long, default_value_t = entities::TrainConfig::default().layers)]
     layers: usize,
+    /// Word vectors (`train clusters --method vectors --vectors-out`) for a small window
+    /// encoder beside the linear features, trained with each layer (none without).
+    #[arg(long)]
+    vectors: Option<PathBuf>,
+    /// Hidden units of the window encoder.
+    #[arg(long, default_value_t = entities::TrainConfig::default().encoder_hidden)]
+    encoder_hidden: usize,
+    /// SGD step size of the window encoder.
+    #[arg(long, default_value_t = entities::TrainConfig::default().encoder_rate)]
+    encoder_rate: f32,
+    /// Share of a sentence's features left out at each visit while learning.
+    #[arg(long, default_value_t = entities::TrainConfig::default().feature_dropout)]
+    feature_dropout: f32,
+    /// The first layer (0-based) with an encoder network.
+    #[arg(long, default_value_t = entities::TrainConfig::default().encoder_from_layer)]
+    encoder_from_layer: usize,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -332,6 +372,55 @@ fn train_clusters(a: ClustersArgs) -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     let mut bytes = Vec::new();
+    if let ClusterMethod::Vectors = a.method {
+        let cfg = vectors::VectorConfig {
+            dim: a.dim,
+            window: a.window,
+            epochs: a.epochs,
+            min_count: a.min_count,
+            threads: rayon::current_num_threads(),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let mut reported = 0;
+        let v = vectors::skip_gram(&sentences, &cfg, |done, total| {
+            let tenth = done * 10 / total.max(1);
+            if tenth > reported {
+                reported = tenth;
+                eprintln!(
+                    "vectors: {}% ({:.0} s)",
+                    tenth * 10,
+                    t.elapsed().as_secs_f64()
+                );
+            }
+        });
+        eprintln!(
+            "{} vectors of {} in {:.1} s",
+            v.words.len(),
+            v.dim,
+            t.elapsed().as_secs_f64()
+        );
+        if let Some(p) = &a.vectors_out {
+            let e = vitext::analysis::entities::crf::Embeddings::new(
+                v.dim,
+                v.words.iter().enumerate().map(|(i, &h)| (h, v.row(i))),
+            );
+            std::fs::write(p, e.to_bytes())?;
+            eprintln!("wrote {} ({} vectors)", p.display(), e.len());
+        }
+        for &k in &a.classes {
+            let t = Instant::now();
+            let c = vectors::kmeans(&v, k, a.passes);
+            eprintln!(
+                "{k} classes by k-means in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+            bytes.extend_from_slice(&c.to_bytes());
+        }
+        std::fs::write(&a.out, &bytes)?;
+        eprintln!("wrote {} ({} bytes)", a.out.display(), bytes.len());
+        return Ok(());
+    }
     for &k in &a.classes {
         let cfg = clusters::ClusterConfig {
             classes: k,
@@ -884,6 +973,16 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
         "{} documents, {sentences} sentences, {tokens} tokens; {lost} gold entities not on token edges",
         ex.len()
     );
+    let embeddings = match &a.vectors {
+        Some(p) => {
+            let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let (e, _) = vitext::analysis::entities::crf::Embeddings::from_bytes(&bytes)
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            eprintln!("{}: {} word vectors of {}", p.display(), e.len(), e.dim());
+            Some(e)
+        }
+        None => None,
+    };
     let bar = progress_bar(1, a.epochs)?;
     let mut model = entities::train(
         &ex,
@@ -897,6 +996,11 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
             },
             ensemble: a.ensemble,
             layers: a.layers,
+            embeddings,
+            encoder_hidden: a.encoder_hidden,
+            encoder_rate: a.encoder_rate,
+            feature_dropout: a.feature_dropout,
+            encoder_from_layer: a.encoder_from_layer,
             ..Default::default()
         },
         |done, total| {

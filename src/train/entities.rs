@@ -9,8 +9,8 @@ pub use super::ner_corpus::{label_of, parse_conll, parse_enamex, NerDoc};
 use crate::analysis::cancel::Cancel;
 use crate::analysis::entities::crf::{
     close_at_edges, sequence_log_probability, span_tags, transition_index, viterbi, DocContext,
-    ExpTable, Lattice, Layer, NerFeatures, NerModel, SentenceInputs, Tag, TextStyle, NAMED, N_TAGS,
-    START,
+    Embeddings, Encoder, ExpTable, Lattice, Layer, NerFeatures, NerModel, SentenceInputs, Tag,
+    TextStyle, TokenInput, WindowNet, NAMED, NONE, N_TAGS, SLOTS, START, VALUE_SCALE,
 };
 use crate::analysis::entities::tagger::LearnedTagger;
 use crate::analysis::entities::{Label, SentenceView};
@@ -126,6 +126,16 @@ pub struct TrainConfig {
     /// Stacked layers: the first over the sentence, each further one also over the tags of the
     /// one below across the document (needs `folds` > 1).
     pub layers: usize,
+    /// Word vectors for a window encoder beside the linear features (None: no encoder).
+    pub embeddings: Option<Embeddings>,
+    /// Hidden units of the encoder.
+    pub encoder_hidden: usize,
+    /// SGD step size of the encoder's weights.
+    pub encoder_rate: f32,
+    /// Share of a sentence's features left out at each visit while learning.
+    pub feature_dropout: f32,
+    /// The first layer with an encoder network (layers below it have none).
+    pub encoder_from_layer: usize,
 }
 
 /// How a layer's weights are learned.
@@ -162,6 +172,11 @@ impl Default for TrainConfig {
             objective: Objective::Crf { rate: 0.05 },
             ensemble: 3,
             layers: 2,
+            embeddings: None,
+            encoder_hidden: 32,
+            encoder_rate: 0.02,
+            feature_dropout: 0.0,
+            encoder_from_layer: 0,
         }
     }
 }
@@ -171,11 +186,12 @@ impl Default for TrainConfig {
 /// from `seed`. Returns float weights and transitions; `progress` is called with the number of
 /// sentences just done.
 fn train_weights(
-    sentences: &[(&[Vec<u64>], &[Tag])],
+    sentences: &[Sentence<'_>],
     cfg: &TrainConfig,
     seed: u64,
+    net: NetChoice<'_>,
     progress: &mut dyn FnMut(usize),
-) -> (Vec<f32>, Vec<f32>) {
+) -> (Vec<f32>, Vec<f32>, Option<WindowNet>) {
     let bits = cfg.bits;
     let size = N_TAGS << bits;
     let nt = (N_TAGS + 1) * N_TAGS;
@@ -186,14 +202,39 @@ fn train_weights(
     let mut rng = seed | 1;
     let mut em: Vec<[f32; N_TAGS]> = Vec::new();
     let mut crf = CrfScratch::default();
+    let mut net = match (net, cfg.embeddings.as_ref()) {
+        (NetChoice::Learn, Some(e)) => Some(NetTrainer::new(
+            e,
+            cfg.encoder_hidden,
+            cfg.encoder_rate,
+            seed,
+        )),
+        (NetChoice::Fixed(n), Some(e)) => Some(NetTrainer::fixed(e, n.clone())),
+        _ => None,
+    };
     for _ in 0..cfg.epochs {
         super::shuffle(&mut order, &mut rng);
         for (n, &k) in order.iter().enumerate() {
-            let (feats, gold) = sentences[k];
+            let Sentence {
+                feats,
+                tags: gold,
+                enc,
+            } = sentences[k];
+            // Feature dropout: each visit of a sentence learns without a random share of its
+            // features, so the weights (and the encoder beside them) cannot lean on any one.
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let visit = rng;
+            let cut = (f64::from(cfg.feature_dropout) * u32::MAX as f64) as u64;
+            let keep = |h: u64| {
+                cfg.feature_dropout <= 0.0
+                    || (h ^ visit).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32 >= cut
+            };
             em.clear();
             em.extend(feats.iter().map(|fs| {
                 let mut e = [0f32; N_TAGS];
-                for &h in fs {
+                for &h in fs.iter().filter(|&&h| keep(h)) {
                     let b = NerModel::bucket(bits, h);
                     for (o, x) in e.iter_mut().zip(&w[b..b + N_TAGS]) {
                         *o += x;
@@ -201,15 +242,21 @@ fn train_weights(
                 }
                 e
             }));
+            if let Some(net) = net.as_mut() {
+                net.forward(enc, &mut em);
+            }
             if let Objective::Crf { rate } = cfg.objective {
                 let d = crf_gradient(&em, &tr, gold, &mut crf);
+                if let Some(net) = net.as_mut() {
+                    net.backward(enc, &d.token, c);
+                }
                 for (i, row) in d.token.iter().enumerate() {
                     for (tag, &g) in row.iter().enumerate() {
                         if g.abs() < 1e-4 {
                             continue;
                         }
                         let step = rate * g as f32;
-                        for &h in &feats[i] {
+                        for &h in feats[i].iter().filter(|&&h| keep(h)) {
                             let j = NerModel::bucket(bits, h) + tag;
                             w[j] += step;
                             acc[j] += step * c;
@@ -266,24 +313,211 @@ fn train_weights(
     }
     let avg =
         |w: &[f32], a: &[f32]| -> Vec<f32> { w.iter().zip(a).map(|(w, a)| w - a / c).collect() };
-    (avg(&w, &acc), avg(&tr, &tr_acc))
+    (avg(&w, &acc), avg(&tr, &tr_acc), net.map(|n| n.averaged(c)))
+}
+
+/// Whether a layer's weights learn beside an encoder network.
+#[derive(Clone, Copy)]
+enum NetChoice<'a> {
+    /// No network.
+    None,
+    /// One that learns with the weights.
+    Learn,
+    /// One learned before, fixed: the weights learn around it.
+    Fixed(&'a WindowNet),
+}
+
+/// What a layer learns from, per sentence: its features per token, the gold tags, and what the
+/// encoder reads per token (empty without an encoder; None where the tagger scores nothing).
+#[derive(Clone, Copy)]
+struct Sentence<'a> {
+    feats: &'a [Vec<u64>],
+    tags: &'a [Tag],
+    enc: &'a [Option<TokenInput>],
+}
+
+/// The window encoder while it learns: SGD through the CRF gradient of the emissions it adds
+/// to, with averaged weights like the linear ones (`acc` holds each step times its count).
+struct NetTrainer<'a> {
+    emb: &'a Embeddings,
+    net: WindowNet,
+    acc: WindowNet,
+    rate: f32,
+    /// Hidden activations of the sentence's tokens (`hidden` each), from `forward`.
+    h: Vec<f32>,
+    dh: Vec<f32>,
+}
+
+impl<'a> NetTrainer<'a> {
+    fn new(emb: &'a Embeddings, hidden: usize, rate: f32, seed: u64) -> Self {
+        let mut net = WindowNet::zeros(emb.dim(), hidden);
+        let mut rng = seed ^ 0xE1C0_DE5E_ED00_0001;
+        // Small uniform first-layer weights; the output starts at zero, so the encoder adds
+        // nothing until the gradient gives it a use.
+        for x in net.w1.iter_mut() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            *x = ((rng >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 0.2;
+        }
+        net.b1.iter_mut().for_each(|b| *b = 0.01);
+        let acc = WindowNet::zeros(emb.dim(), hidden);
+        Self {
+            emb,
+            net,
+            acc,
+            rate,
+            h: Vec::new(),
+            dh: vec![0.0; hidden],
+        }
+    }
+
+    /// A network that stays as it is (its step size is zero).
+    fn fixed(emb: &'a Embeddings, net: WindowNet) -> Self {
+        let acc = WindowNet::zeros(net.dim, net.hidden);
+        Self {
+            emb,
+            dh: vec![0.0; net.hidden],
+            net,
+            acc,
+            rate: 0.0,
+            h: Vec::new(),
+        }
+    }
+
+    /// Adds the encoder's scores to the scored tokens' emissions, keeping the activations.
+    fn forward(&mut self, enc: &[Option<TokenInput>], em: &mut [[f32; N_TAGS]]) {
+        let hn = self.net.hidden;
+        self.h.clear();
+        self.h.resize(enc.len() * hn, 0.0);
+        for (i, x) in enc.iter().enumerate() {
+            let Some(x) = x else { continue };
+            let h = &mut self.h[i * hn..(i + 1) * hn];
+            self.net.hidden_of(self.emb, x, h);
+            for (e, o) in em[i].iter_mut().zip(self.net.scores_of(h)) {
+                *e += o;
+            }
+        }
+    }
+
+    /// One ascent step along `grad` (d log-likelihood / d emission per token and tag); `c` is
+    /// the step's count for the average.
+    fn backward(&mut self, enc: &[Option<TokenInput>], grad: &[[f64; N_TAGS]], c: f32) {
+        let hn = self.net.hidden;
+        let r = self.rate;
+        if r == 0.0 {
+            return;
+        }
+        for (i, x) in enc.iter().enumerate() {
+            let Some(x) = x else { continue };
+            let g: [f32; N_TAGS] = grad[i].map(|v| v as f32);
+            if g.iter().all(|v| v.abs() < 1e-4) {
+                continue;
+            }
+            let h = &self.h[i * hn..(i + 1) * hn];
+            for j in 0..hn {
+                let w = &self.net.w2[j * N_TAGS..(j + 1) * N_TAGS];
+                self.dh[j] = if h[j] > 0.0 {
+                    w.iter().zip(&g).map(|(a, b)| a * b).sum::<f32>() * r
+                } else {
+                    0.0
+                };
+            }
+            for j in 0..hn {
+                if h[j] == 0.0 {
+                    continue;
+                }
+                let row = j * N_TAGS..(j + 1) * N_TAGS;
+                for ((w, a), gt) in self.net.w2[row.clone()]
+                    .iter_mut()
+                    .zip(&mut self.acc.w2[row])
+                    .zip(&g)
+                {
+                    let step = r * gt * h[j];
+                    *w += step;
+                    *a += step * c;
+                }
+            }
+            for ((b, a), gt) in self.net.b2.iter_mut().zip(&mut self.acc.b2).zip(&g) {
+                *b += r * gt;
+                *a += r * gt * c;
+            }
+            let dh = &self.dh;
+            let add = |w: &mut [f32], acc: &mut [f32], scale: f32| {
+                for ((w, a), d) in w.iter_mut().zip(acc).zip(dh) {
+                    let step = scale * d;
+                    *w += step;
+                    *a += step * c;
+                }
+            };
+            add(&mut self.net.b1, &mut self.acc.b1, 1.0);
+            let dim = self.net.dim;
+            for (s, &row) in x.rows.iter().enumerate() {
+                if row == NONE {
+                    continue;
+                }
+                for (d, &v) in self.emb.row(row).iter().enumerate() {
+                    let at = (s * dim + d) * hn;
+                    add(
+                        &mut self.net.w1[at..at + hn],
+                        &mut self.acc.w1[at..at + hn],
+                        f32::from(v) * VALUE_SCALE,
+                    );
+                }
+            }
+            let mut bits = x.bits;
+            while bits != 0 {
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let at = (SLOTS * dim + b) * hn;
+                add(
+                    &mut self.net.w1[at..at + hn],
+                    &mut self.acc.w1[at..at + hn],
+                    1.0,
+                );
+            }
+        }
+    }
+
+    /// The averaged network.
+    fn averaged(mut self, c: f32) -> WindowNet {
+        let avg = |w: &mut [f32], a: &[f32]| w.iter_mut().zip(a).for_each(|(w, a)| *w -= a / c);
+        avg(&mut self.net.w1, &self.acc.w1);
+        avg(&mut self.net.b1, &self.acc.b1);
+        avg(&mut self.net.w2, &self.acc.w2);
+        avg(&mut self.net.b2, &self.acc.b2);
+        self.net
+    }
 }
 
 /// Trains `cfg.ensemble` layers on different orders of the sentences and averages them (the
 /// average of linear models is one linear model, so the ensemble costs nothing at run time),
 /// then quantises. Returns the layer and its scale (units per weight unit).
 fn train_layer(
-    sentences: &[(&[Vec<u64>], &[Tag])],
+    sentences: &[Sentence<'_>],
     cfg: &TrainConfig,
+    with_net: bool,
     progress: &mut dyn FnMut(usize),
-) -> (Layer, f32) {
+) -> (Layer, f32, Vec<WindowNet>) {
     let k = cfg.ensemble.max(1);
     let (mut w, mut tr) = (Vec::new(), Vec::new());
+    let mut nets: Vec<WindowNet> = Vec::new();
     for m in 0..k {
         let seed = cfg
             .seed
             .wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(m as u64));
-        let (wm, trm) = train_weights(sentences, cfg, seed, progress);
+        // The first run learns the network; the others learn their weights around that one
+        // network, fixed, so the averaged weights and the one network belong together (one
+        // network to run, not one per run).
+        let choice = match nets.first() {
+            _ if !with_net => NetChoice::None,
+            None => NetChoice::Learn,
+            Some(n) => NetChoice::Fixed(n),
+        };
+        let (wm, trm, net) = train_weights(sentences, cfg, seed, choice, progress);
+        if nets.is_empty() {
+            nets.extend(net);
+        }
         if m == 0 {
             (w, tr) = (wm, trm);
         } else {
@@ -312,7 +546,12 @@ fn train_layer(
         .iter()
         .map(|x| (x * scale).round().clamp(-32767.0, 32767.0) as i16)
         .collect();
-    (Layer::new(weights, transitions), scale)
+    // The networks' scores in the layer's integer units.
+    for n in &mut nets {
+        n.w2.iter_mut().for_each(|x| *x *= scale);
+        n.b2.iter_mut().for_each(|x| *x *= scale);
+    }
+    (Layer::new(weights, transitions), scale, nets)
 }
 
 /// Exponents below -EXP_FLOOR are raised to it in training: it only keeps exp from
@@ -420,9 +659,23 @@ pub fn train(
     // layer's are the documents' own.
     let mut upper: Option<Vec<Vec<Vec<Vec<u64>>>>> = None;
     let mut model: Option<NerModel> = None;
+    // What the encoder reads, per document, sentence and token (empty: no encoder).
+    let enc: Vec<Vec<Vec<Option<TokenInput>>>> = docs
+        .iter()
+        .map(|d| {
+            d.inputs
+                .iter()
+                .map(|x| cfg.embeddings.as_ref().map_or(Vec::new(), |e| e.inputs(x)))
+                .collect()
+        })
+        .collect();
+    let encoder_of = |nets: Vec<Vec<WindowNet>>| match &cfg.embeddings {
+        Some(e) => Encoder::new(e.clone(), nets),
+        None => Encoder::default(),
+    };
     for layer in 0..layers {
         let feats = |i: usize| upper.as_ref().map_or(&docs[i].first, |u| &u[i]);
-        let pairs_of = |keep: &dyn Fn(&DocExample) -> bool| -> Vec<(&[Vec<u64>], &[Tag])> {
+        let pairs_of = |keep: &dyn Fn(&DocExample) -> bool| -> Vec<Sentence<'_>> {
             docs.iter()
                 .enumerate()
                 .filter(|(_, d)| keep(d))
@@ -430,14 +683,29 @@ pub fn train(
                     feats(i)
                         .iter()
                         .zip(&d.tags)
-                        .map(|(f, t)| (f.as_slice(), t.as_slice()))
+                        .zip(&enc[i])
+                        .map(|((f, t), e)| Sentence {
+                            feats: f,
+                            tags: t,
+                            enc: e,
+                        })
                 })
                 .collect()
         };
-        let (trained, scale) = train_layer(&pairs_of(&|_| true), cfg, &mut tick);
+        let with_net = layer >= cfg.encoder_from_layer;
+        let (trained, scale, nets) = train_layer(&pairs_of(&|_| true), cfg, with_net, &mut tick);
         match model.as_mut() {
-            None => model = Some(NerModel::new(cfg.bits, vec![trained], scale)),
-            Some(m) => m.push_layer(trained, scale),
+            None => {
+                let mut m = NerModel::new(cfg.bits, vec![trained], scale);
+                m.encoder = encoder_of(vec![nets]);
+                model = Some(m);
+            }
+            Some(m) => {
+                m.push_layer(trained, scale);
+                if cfg.embeddings.is_some() {
+                    m.encoder.push_layer(nets);
+                }
+            }
         }
         if layer + 1 == layers {
             break;
@@ -445,10 +713,16 @@ pub fn train(
         // This layer's out-of-fold tags, and from them the next layer's features.
         let mut tags: Vec<Vec<Vec<Tag>>> = vec![Vec::new(); docs.len()];
         for fold in 0..cfg.folds {
-            let (l, s) = train_layer(&pairs_of(&|d| !in_fold(d, fold)), cfg, &mut tick);
-            let fold_model = NerModel::new(cfg.bits, vec![l], s);
+            let (l, s, nets) =
+                train_layer(&pairs_of(&|d| !in_fold(d, fold)), cfg, with_net, &mut tick);
+            let mut fold_model = NerModel::new(cfg.bits, vec![l], s);
+            fold_model.encoder = encoder_of(vec![nets]);
             for i in (0..docs.len()).filter(|&i| in_fold(&docs[i], fold)) {
-                tags[i] = feats(i).iter().map(|f| fold_model.decode(0, f).1).collect();
+                tags[i] = feats(i)
+                    .iter()
+                    .zip(&enc[i])
+                    .map(|(f, e)| fold_model.best_tags(0, &fold_model.emissions_with(0, f, e)))
+                    .collect();
             }
         }
         upper = Some(
@@ -463,13 +737,23 @@ pub fn train(
 
 /// Last-layer emission scores of a document's sentences, as the tagger computes them.
 fn last_emissions(model: &NerModel, d: &DocExample) -> Vec<Vec<[i32; N_TAGS]>> {
+    let enc: Vec<Vec<Option<TokenInput>>> =
+        d.inputs.iter().map(|x| model.encoder_inputs(x)).collect();
     let mut feats = d.first.clone();
     for layer in 1..model.layers() {
-        let tags: Vec<Vec<Tag>> = feats.iter().map(|f| model.decode(layer - 1, f).1).collect();
+        let tags: Vec<Vec<Tag>> = feats
+            .iter()
+            .zip(&enc)
+            .map(|(f, e)| model.best_tags(layer - 1, &model.emissions_with(layer - 1, f, e)))
+            .collect();
         feats = second_features(d, &tags);
     }
     let last = model.layers() - 1;
-    feats.iter().map(|f| model.emissions(last, f)).collect()
+    feats
+        .iter()
+        .zip(&enc)
+        .map(|(f, e)| model.emissions_with(last, f, e))
+        .collect()
 }
 
 /// Picks the temperature that makes the held-out gold sequences most likely.

@@ -10,6 +10,7 @@ pub mod name_profile;
 pub mod ner_corpus;
 pub mod pos;
 pub mod segmenter;
+pub mod vectors;
 
 /// F1 from correct, predicted and gold counts (0 when nothing is right).
 pub fn f1(correct: usize, predicted: usize, gold: usize) -> f64 {

@@ -41,7 +41,13 @@ impl LearnedTagger {
         // Both layers read the first layer's features: their sums come from one pass.
         let shared: Vec<Vec<LayerSums>> = first_features
             .iter()
-            .map(|f| self.model.shared_emissions(f))
+            .zip(&inputs)
+            .map(|(f, x)| {
+                let mut s = self.model.shared_emissions(f);
+                self.model
+                    .add_encoder(&mut s, &self.model.encoder_inputs(x));
+                s
+            })
             .collect();
         let mut decoded: Vec<(Vec<[i32; N_TAGS]>, Vec<Tag>)> = shared
             .iter()

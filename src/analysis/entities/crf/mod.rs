@@ -1,6 +1,7 @@
 //! The entity tagger's model: BIOES tags (`tag`), the inputs and typed feature templates
 //! (`inputs`, `templates`), stacked linear-chain layers and their file (`model`), Viterbi
 //! (`viterbi`) and forward-backward (`forward_backward`), which the trainer shares.
+mod encoder;
 mod forward_backward;
 mod inputs;
 mod model;
@@ -8,6 +9,9 @@ mod tag;
 mod templates;
 mod viterbi;
 
+pub use encoder::{
+    Embeddings, Encoder, EncoderError, TokenInput, WindowNet, NONE, N_BITS, SLOTS, VALUE_SCALE,
+};
 pub use forward_backward::{ExpTable, ExpTransitions, Lattice, Marginals, START};
 pub use inputs::{NerFeatures, SentenceInputs, TextStyle};
 pub use model::{

@@ -1,12 +1,15 @@
 //! The entity model: stacked linear-chain layers of hashed-feature weights, their file format,
 //! and their emission scores.
+use super::encoder::{Encoder, EncoderError, TokenInput};
 use super::forward_backward::Marginals;
 use super::tag::{Tag, N_TAGS};
 use super::viterbi::best_path;
 use crate::analysis::entities::clusters::{ClustersError, WordClusters};
 use crate::analysis::entities::name_profile::{NameProfile, ProfileError};
 
-const MAGIC: &[u8; 8] = b"VTXNER06";
+const MAGIC: &[u8; 8] = b"VTXNER07";
+/// The format before the window encoder (no encoder section); still read.
+const MAGIC_V6: &[u8; 8] = b"VTXNER06";
 /// The format before the name profile (no profile section); still read.
 const MAGIC_V5: &[u8; 8] = b"VTXNER05";
 
@@ -69,6 +72,8 @@ pub struct NerModel {
     pub clusters: Vec<WordClusters>,
     /// The name-type profile the features were trained with (empty: none).
     pub profile: NameProfile,
+    /// The window encoder beside the linear features (empty: none).
+    pub encoder: Encoder,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +91,9 @@ pub enum NerModelError {
     #[error("entity model: {0}")]
     /// Its name profile does not load.
     Profile(#[from] ProfileError),
+    #[error("entity model: {0}")]
+    /// Its encoder does not load.
+    Encoder(#[from] EncoderError),
 }
 
 const N_TRANSITIONS: usize = (N_TAGS + 1) * N_TAGS;
@@ -118,6 +126,7 @@ impl NerModel {
             temperature,
             clusters: Vec::new(),
             profile: NameProfile::default(),
+            encoder: Encoder::default(),
         }
     }
 
@@ -144,9 +153,11 @@ impl NerModel {
         layers.push(layer);
         let clusters = std::mem::take(&mut self.clusters);
         let profile = std::mem::take(&mut self.profile);
+        let encoder = std::mem::take(&mut self.encoder);
         *self = Self::new(self.bits, layers, temperature);
         self.clusters = clusters;
         self.profile = profile;
+        self.encoder = encoder;
     }
 
     /// The model file: magic, bits, temperature, layers, the word classes, then the name
@@ -173,15 +184,22 @@ impl NerModel {
         if has_profile {
             out.extend_from_slice(&self.profile.to_bytes());
         }
+        let has_encoder = !self.encoder.is_empty();
+        out.extend_from_slice(&u32::from(has_encoder).to_le_bytes());
+        if has_encoder {
+            out.extend_from_slice(&self.encoder.to_bytes());
+        }
         out
     }
 
     /// Reads a model file, checking its magic and sizes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, NerModelError> {
-        if bytes.len() < 20 || (&bytes[..8] != MAGIC && &bytes[..8] != MAGIC_V5) {
+        let magic = bytes.get(..8).ok_or(NerModelError::BadMagic)?;
+        if bytes.len() < 20 || ![&MAGIC[..], MAGIC_V6, MAGIC_V5].contains(&magic) {
             return Err(NerModelError::BadMagic);
         }
-        let with_profile = &bytes[..8] == MAGIC;
+        let with_profile = magic != MAGIC_V5;
+        let with_encoder = magic == MAGIC;
         let word = |i: usize| bytes[i..i + 4].try_into().expect("4 bytes");
         let bits = u32::from_le_bytes(word(8));
         let temperature = f32::from_le_bytes(word(12));
@@ -227,6 +245,26 @@ impl NerModel {
             }
             _ => return Err(NerModelError::BadSize),
         };
+        let mut encoder = Encoder::default();
+        if with_encoder {
+            let n = rest
+                .get(..4)
+                .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+                .ok_or(NerModelError::BadSize)?;
+            rest = &rest[4..];
+            match n {
+                0 => {}
+                1 => {
+                    let (e, after) = Encoder::from_bytes(rest)?;
+                    if e.nets.len() > n_layers {
+                        return Err(NerModelError::BadSize);
+                    }
+                    encoder = e;
+                    rest = after;
+                }
+                _ => return Err(NerModelError::BadSize),
+            }
+        }
         if !rest.is_empty() {
             return Err(NerModelError::BadSize);
         }
@@ -245,6 +283,7 @@ impl NerModel {
         let mut model = Self::new(bits, layers, temperature);
         model.clusters = clusters;
         model.profile = profile;
+        model.encoder = encoder;
         Ok(model)
     }
 
@@ -295,6 +334,48 @@ impl NerModel {
                 }
             })
             .collect()
+    }
+
+    /// What the encoder reads of a sentence (empty when the model has no encoder).
+    pub fn encoder_inputs(&self, x: &super::SentenceInputs) -> Vec<Option<TokenInput>> {
+        if self.encoder.is_empty() {
+            Vec::new()
+        } else {
+            self.encoder.embeddings.inputs(x)
+        }
+    }
+
+    /// Adds the encoder's scores of each layer to the scored tokens' sums.
+    pub fn add_encoder(&self, sums: &mut [LayerSums], enc: &[Option<TokenInput>]) {
+        let mut h = Vec::new();
+        for (s, x) in sums.iter_mut().zip(enc) {
+            let Some(x) = x else { continue };
+            if s[0] == OUTSIDE {
+                continue;
+            }
+            for (layer, e) in s.iter_mut().enumerate().take(self.layers()) {
+                self.encoder.add_scores(layer, x, &mut h, e);
+            }
+        }
+    }
+
+    /// Layer `layer`'s emissions with the encoder's scores (`enc` empty: none).
+    pub fn emissions_with(
+        &self,
+        layer: usize,
+        feats: &[Vec<u64>],
+        enc: &[Option<TokenInput>],
+    ) -> Vec<[i32; N_TAGS]> {
+        let mut em = self.emissions(layer, feats);
+        let mut h = Vec::new();
+        for (e, x) in em.iter_mut().zip(enc) {
+            if let Some(x) = x {
+                if *e != OUTSIDE {
+                    self.encoder.add_scores(layer, x, &mut h, e);
+                }
+            }
+        }
+        em
     }
 
     /// Layer `layer`'s score for tag `t` after `prev` (None: the sentence start).

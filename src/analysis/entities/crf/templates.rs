@@ -263,16 +263,24 @@ impl SentenceInputs {
             .collect()
     }
 
+    /// Whether each token is within NAME_REACH tokens of a capitalised one (see
+    /// `features_near_capitals`).
+    pub fn near_capitals(&self) -> Vec<bool> {
+        let n = self.len();
+        let mut near = vec![false; n];
+        for i in (0..n).filter(|&i| is_capitalised(self.shapes[i])) {
+            near[i.saturating_sub(NAME_REACH)..(i + NAME_REACH + 1).min(n)].fill(true);
+        }
+        near
+    }
+
     /// Like `first_features`, but tokens more than NAME_REACH tokens away from any capitalised
     /// token get no features: names in Vietnamese news hold a capitalised syllable, and the
     /// longest lowercase stretches inside them ("Nhóm liên lạc quốc phòng Ukraine") are three
     /// syllables, so such tokens are outside any name and need no scoring.
     pub fn features_near_capitals(&self) -> Vec<Vec<u64>> {
         let n = self.len();
-        let mut near = vec![false; n];
-        for i in (0..n).filter(|&i| is_capitalised(self.shapes[i])) {
-            near[i.saturating_sub(NAME_REACH)..(i + NAME_REACH + 1).min(n)].fill(true);
-        }
+        let near = self.near_capitals();
         (0..n)
             .map(|i| {
                 let mut v = Vec::new();
