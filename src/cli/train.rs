@@ -273,6 +273,9 @@ pub struct EntitiesArgs {
     /// The first layer (0-based) with an encoder network.
     #[arg(long, default_value_t = entities::TrainConfig::default().encoder_from_layer)]
     encoder_from_layer: usize,
+    /// The layers above the first share its encoder's hidden layer (one network to run).
+    #[arg(long)]
+    encoder_shared_hidden: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -1001,6 +1004,7 @@ fn train_entities(a: EntitiesArgs) -> Result<(), Box<dyn std::error::Error>> {
             encoder_rate: a.encoder_rate,
             feature_dropout: a.feature_dropout,
             encoder_from_layer: a.encoder_from_layer,
+            encoder_shared_hidden: a.encoder_shared_hidden,
             ..Default::default()
         },
         |done, total| {

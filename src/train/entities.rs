@@ -136,6 +136,8 @@ pub struct TrainConfig {
     pub feature_dropout: f32,
     /// The first layer with an encoder network (layers below it have none).
     pub encoder_from_layer: usize,
+    /// The layers above the first share its network's hidden layer.
+    pub encoder_shared_hidden: bool,
 }
 
 /// How a layer's weights are learned.
@@ -177,6 +179,7 @@ impl Default for TrainConfig {
             encoder_rate: 0.02,
             feature_dropout: 0.0,
             encoder_from_layer: 0,
+            encoder_shared_hidden: false,
         }
     }
 }
@@ -210,6 +213,7 @@ fn train_weights(
             seed,
         )),
         (NetChoice::Fixed(n), Some(e)) => Some(NetTrainer::fixed(e, n.clone())),
+        (NetChoice::Head(n), Some(e)) => Some(NetTrainer::head(e, n, cfg.encoder_rate)),
         _ => None,
     };
     for _ in 0..cfg.epochs {
@@ -325,6 +329,8 @@ enum NetChoice<'a> {
     Learn,
     /// One learned before, fixed: the weights learn around it.
     Fixed(&'a WindowNet),
+    /// Another layer's hidden units, fixed, with output weights of its own that learn.
+    Head(&'a WindowNet),
 }
 
 /// What a layer learns from, per sentence: its features per token, the gold tags, and what the
@@ -346,6 +352,8 @@ struct NetTrainer<'a> {
     /// Hidden activations of the sentence's tokens (`hidden` each), from `forward`.
     h: Vec<f32>,
     dh: Vec<f32>,
+    /// Only the output weights learn.
+    head_only: bool,
 }
 
 impl<'a> NetTrainer<'a> {
@@ -369,7 +377,19 @@ impl<'a> NetTrainer<'a> {
             rate,
             h: Vec::new(),
             dh: vec![0.0; hidden],
+            head_only: false,
         }
+    }
+
+    /// `below`'s hidden layer, fixed, under new output weights that learn.
+    fn head(emb: &'a Embeddings, below: &WindowNet, rate: f32) -> Self {
+        let mut net = below.clone();
+        net.w2.iter_mut().for_each(|x| *x = 0.0);
+        net.b2 = [0.0; N_TAGS];
+        let mut t = Self::fixed(emb, net);
+        t.rate = rate;
+        t.head_only = true;
+        t
     }
 
     /// A network that stays as it is (its step size is zero).
@@ -382,6 +402,7 @@ impl<'a> NetTrainer<'a> {
             acc,
             rate: 0.0,
             h: Vec::new(),
+            head_only: false,
         }
     }
 
@@ -442,6 +463,9 @@ impl<'a> NetTrainer<'a> {
                 *b += r * gt;
                 *a += r * gt * c;
             }
+            if self.head_only {
+                continue;
+            }
             let dh = &self.dh;
             let add = |w: &mut [f32], acc: &mut [f32], scale: f32| {
                 for ((w, a), d) in w.iter_mut().zip(acc).zip(dh) {
@@ -497,6 +521,7 @@ fn train_layer(
     sentences: &[Sentence<'_>],
     cfg: &TrainConfig,
     with_net: bool,
+    head_of: Option<&WindowNet>,
     progress: &mut dyn FnMut(usize),
 ) -> (Layer, f32, Vec<WindowNet>) {
     let k = cfg.ensemble.max(1);
@@ -511,7 +536,7 @@ fn train_layer(
         // network to run, not one per run).
         let choice = match nets.first() {
             _ if !with_net => NetChoice::None,
-            None => NetChoice::Learn,
+            None => head_of.map_or(NetChoice::Learn, NetChoice::Head),
             Some(n) => NetChoice::Fixed(n),
         };
         let (wm, trm, net) = train_weights(sentences, cfg, seed, choice, progress);
@@ -693,7 +718,21 @@ pub fn train(
                 .collect()
         };
         let with_net = layer >= cfg.encoder_from_layer;
-        let (trained, scale, nets) = train_layer(&pairs_of(&|_| true), cfg, with_net, &mut tick);
+        // With a shared hidden layer, the layers above the first learn output weights over the
+        // first layer's hidden units (computed once a token when tagging).
+        let below = model
+            .as_ref()
+            .filter(|_| cfg.encoder_shared_hidden)
+            .and_then(|m| m.encoder.nets.first())
+            .and_then(|l| l.first())
+            .cloned();
+        let (trained, scale, nets) = train_layer(
+            &pairs_of(&|_| true),
+            cfg,
+            with_net,
+            below.as_ref(),
+            &mut tick,
+        );
         match model.as_mut() {
             None => {
                 let mut m = NerModel::new(cfg.bits, vec![trained], scale);
@@ -713,8 +752,13 @@ pub fn train(
         // This layer's out-of-fold tags, and from them the next layer's features.
         let mut tags: Vec<Vec<Vec<Tag>>> = vec![Vec::new(); docs.len()];
         for fold in 0..cfg.folds {
-            let (l, s, nets) =
-                train_layer(&pairs_of(&|d| !in_fold(d, fold)), cfg, with_net, &mut tick);
+            let (l, s, nets) = train_layer(
+                &pairs_of(&|d| !in_fold(d, fold)),
+                cfg,
+                with_net,
+                None,
+                &mut tick,
+            );
             let mut fold_model = NerModel::new(cfg.bits, vec![l], s);
             fold_model.encoder = encoder_of(vec![nets]);
             for i in (0..docs.len()).filter(|&i| in_fold(&docs[i], fold)) {

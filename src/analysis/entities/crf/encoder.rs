@@ -484,6 +484,9 @@ pub struct Encoder {
     pub nets: Vec<Vec<WindowNet>>,
     /// Per layer and network, its `ready_products` (made by `prepare`; empty: none).
     ready: Vec<Vec<Vec<f32>>>,
+    /// Every layer has one network and all share the first one's hidden layer: the hidden
+    /// units are computed once a token and each layer reads them with its own output weights.
+    shared: bool,
 }
 
 impl PartialEq for Encoder {
@@ -499,6 +502,7 @@ impl Encoder {
             embeddings,
             nets,
             ready: Vec::new(),
+            shared: false,
         };
         e.prepare();
         e
@@ -512,6 +516,12 @@ impl Encoder {
 
     /// Makes each network's products with the most frequent rows.
     fn prepare(&mut self) {
+        let first = self.nets.first().and_then(|l| l.first());
+        self.shared = self.nets.len() > 1
+            && self
+                .nets
+                .iter()
+                .all(|l| l.len() == 1 && first.is_some_and(|f| l[0].w1 == f.w1 && l[0].b1 == f.b1));
         self.ready = self
             .nets
             .iter()
@@ -526,6 +536,24 @@ impl Encoder {
     /// Whether there is nothing to run.
     pub fn is_empty(&self) -> bool {
         self.nets.iter().all(Vec::is_empty)
+    }
+
+    /// Adds every layer's scores of token input `x` to `sums` (integer score units).
+    pub fn add_all_scores(&self, x: &TokenInput, h: &mut Vec<f32>, sums: &mut [[i32; N_TAGS]]) {
+        if !self.shared {
+            for (layer, out) in sums.iter_mut().enumerate() {
+                self.add_scores(layer, x, h, out);
+            }
+            return;
+        }
+        let first = &self.nets[0][0];
+        h.resize(first.hidden, 0.0);
+        first.hidden_ready(&self.embeddings, &self.ready[0][0], x, h);
+        for (nets, out) in self.nets.iter().zip(sums.iter_mut()) {
+            for (o, s) in out.iter_mut().zip(nets[0].scores_of(h)) {
+                *o += (s + 0.5).floor() as i32;
+            }
+        }
     }
 
     /// Adds layer `layer`'s scores of token input `x` to `out` (integer score units).

@@ -353,9 +353,8 @@ impl NerModel {
             if s[0] == OUTSIDE {
                 continue;
             }
-            for (layer, e) in s.iter_mut().enumerate().take(self.layers()) {
-                self.encoder.add_scores(layer, x, &mut h, e);
-            }
+            self.encoder
+                .add_all_scores(x, &mut h, &mut s[..self.layers()]);
         }
     }
 
