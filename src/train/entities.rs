@@ -436,25 +436,29 @@ impl<'a> NetTrainer<'a> {
                 continue;
             }
             let h = &self.h[i * hn..(i + 1) * hn];
-            for j in 0..hn {
-                let w = &self.net.w2[j * N_TAGS..(j + 1) * N_TAGS];
-                self.dh[j] = if h[j] > 0.0 {
+            // The hidden units' gradient first, from the output weights before their step.
+            for ((d, &hj), w) in self
+                .dh
+                .iter_mut()
+                .zip(h)
+                .zip(self.net.w2.chunks_exact(N_TAGS))
+            {
+                *d = if hj > 0.0 {
                     w.iter().zip(&g).map(|(a, b)| a * b).sum::<f32>() * r
                 } else {
                     0.0
                 };
             }
-            for j in 0..hn {
-                if h[j] == 0.0 {
+            for ((&hj, w), acc) in h
+                .iter()
+                .zip(self.net.w2.chunks_exact_mut(N_TAGS))
+                .zip(self.acc.w2.chunks_exact_mut(N_TAGS))
+            {
+                if hj == 0.0 {
                     continue;
                 }
-                let row = j * N_TAGS..(j + 1) * N_TAGS;
-                for ((w, a), gt) in self.net.w2[row.clone()]
-                    .iter_mut()
-                    .zip(&mut self.acc.w2[row])
-                    .zip(&g)
-                {
-                    let step = r * gt * h[j];
+                for ((w, a), gt) in w.iter_mut().zip(acc).zip(&g) {
+                    let step = r * gt * hj;
                     *w += step;
                     *a += step * c;
                 }
@@ -947,10 +951,33 @@ mod tests {
         let mut lost = 0;
         let ex = examples(&docs, &seg, &features, &mut lost);
         assert_eq!(lost, 0);
-        for (objective, ensemble, layers) in [
-            (Objective::Perceptron, 1, 2),
-            (Objective::Crf { rate: 0.05 }, 2, 2),
-            (Objective::Crf { rate: 0.05 }, 1, 3),
+        // Word vectors from the same text, as `vitext train clusters --method vectors` learns
+        // them, for the runs with a window encoder.
+        let vectors = crate::train::vectors::skip_gram(
+            &sentences,
+            &crate::train::vectors::VectorConfig {
+                dim: 8,
+                min_count: 1,
+                epochs: 5,
+                threads: 1,
+                ..Default::default()
+            },
+            |_, _| {},
+        );
+        let embeddings = Embeddings::new(
+            vectors.dim,
+            vectors
+                .words
+                .iter()
+                .enumerate()
+                .map(|(i, &h)| (h, vectors.row(i))),
+        );
+        assert!(embeddings.len() > 5, "{} vectors", embeddings.len());
+        for (objective, ensemble, layers, encoder) in [
+            (Objective::Perceptron, 1, 2, false),
+            (Objective::Crf { rate: 0.05 }, 2, 2, false),
+            (Objective::Crf { rate: 0.05 }, 1, 3, false),
+            (Objective::Crf { rate: 0.05 }, 2, 2, true),
         ] {
             let cfg = TrainConfig {
                 bits: 14,
@@ -960,6 +987,11 @@ mod tests {
                 objective,
                 ensemble,
                 layers,
+                embeddings: encoder.then(|| embeddings.clone()),
+                feature_dropout: if encoder { 0.3 } else { 0.0 },
+                encoder_hidden: 16,
+                encoder_shared_hidden: encoder,
+                ..Default::default()
             };
             let mut calls = 0;
             let mut model = train(&ex, &cfg, |_, _| calls += 1);
@@ -973,6 +1005,15 @@ mod tests {
             let model = NerModel::from_bytes(&model.to_bytes()).unwrap();
             assert_eq!(model.clusters.len(), 1);
             assert_eq!(model.profile, profile);
+            // One network per layer (the ensemble's runs share the first run's), and with a
+            // shared hidden layer every layer's network has the first one's hidden weights.
+            assert_eq!(model.encoder.is_empty(), !encoder);
+            if encoder {
+                assert!(model.encoder.nets.iter().all(|l| l.len() == 1));
+                let first = &model.encoder.nets[0][0];
+                assert!(model.encoder.nets.iter().all(|l| l[0].w1 == first.w1));
+                assert!(model.encoder.nets[1][0].w2 != first.w2);
+            }
             let score = evaluate(&pipeline_with(model), &docs[..3]);
             assert_eq!(score.f1(), 1.0, "{objective:?}: {}", score.report());
         }
@@ -1051,8 +1092,18 @@ mod tests {
         );
         let mut bare = NerModel::from_bytes(&model.to_bytes()).unwrap();
         bare.profile = Default::default();
-        let at = bare.to_bytes().len() - 4;
-        let mut bytes = model.to_bytes();
+        bare.encoder = Default::default();
+        // A model without a profile and an encoder ends with the profile's count (0) and the
+        // encoder's count (0).
+        let at = bare.to_bytes().len() - 8;
+        let mut no_encoder = bare.to_bytes();
+        let end = no_encoder.len() - 4;
+        assert_eq!(no_encoder[end..], 0u32.to_le_bytes());
+        no_encoder[end] = 2;
+        assert!(NerModel::from_bytes(&no_encoder).is_err());
+        let mut with_profile = NerModel::from_bytes(&model.to_bytes()).unwrap();
+        with_profile.encoder = Default::default();
+        let mut bytes = with_profile.to_bytes();
         assert_eq!(bytes[at..at + 4], 1u32.to_le_bytes());
         bytes[at] = 2;
         assert!(NerModel::from_bytes(&bytes).is_err());
@@ -1066,5 +1117,11 @@ mod tests {
         v5.truncate(at);
         v5[..8].copy_from_slice(b"VTXNER05");
         assert!(NerModel::from_bytes(&v5).unwrap().profile.is_empty());
+        // The format before encoders (VTXNER06: no encoder section) still reads.
+        let mut v6 = with_profile.to_bytes();
+        v6.truncate(v6.len() - 4);
+        v6[..8].copy_from_slice(b"VTXNER06");
+        let back = NerModel::from_bytes(&v6).unwrap();
+        assert!(back.encoder.is_empty() && !back.profile.is_empty());
     }
 }
