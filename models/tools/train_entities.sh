@@ -16,8 +16,11 @@ source "$(dirname "$0")/common.sh"
 # sees more names); the word classes stay on train as the part-of-speech model has them.
 [ -f "$W/name_profile_all.bin" ] || "$BIN" train name-profile "${NEWS[@]}" --corpus $V/val-00.jsonl.xz \
   --corpus $V/test-00.jsonl.xz --min-count 5 --out "$W/name_profile_all.bin"
+# Skip-gram vectors over VietNews train for the window encoder (rows most frequent first).
+[ -f "$W/vectors48f.bin" ] || "$BIN" train clusters "${NEWS[@]}" --method vectors --dim 48 --min-count 5 \
+  --classes 2 --vectors-out "$W/vectors48f.bin" --out "$W/vector_classes_unused.bin"
 # shellcheck disable=SC2086
 "$BIN" train entities --conll ../shared/data/ner/vlsp2016/train.txt --enamex '../shared/data/ner/vlsp2018/train*2' \
   --classes 0 --classes-file "${CLASSES_FILE:-$W/classes.bin}" --name-profile "$W/name_profile_all.bin" \
   --epochs 10 --bits 17 --folds 4 --objective crf --crf-rate 0.05 --ensemble "${ENSEMBLE:-3}" \
-  ${ENCODER:-} ${HOLDOUT:---holdout-every 0 --temperature-scale 2} --out "${OUT:-models/entities.bin}"
+  ${ENCODER:---vectors $W/vectors48f.bin --feature-dropout 0.3 --encoder-hidden 16 --encoder-shared-hidden} ${HOLDOUT:---holdout-every 0 --temperature-scale 2} --out "${OUT:-models/entities.bin}"
