@@ -713,6 +713,23 @@ mod tests {
         }
     }
 
+    /// Names made of a lowercase word and a number, far from any capital, are tagged too.
+    #[test]
+    fn numbered_places_far_from_capitals() {
+        let text = "sáng nay nhiều người dân ở quận 5 và ấp 4 đã đi bộ theo quốc lộ 51 về nhà .";
+        let a = Pipeline::default()
+            .analyze(Content::Text(text), &Options::default(), &Cancel::new())
+            .unwrap();
+        let found: Vec<(&str, &str)> = a
+            .entities
+            .iter()
+            .map(|e| (e.label.as_str(), &text[e.start..e.end]))
+            .collect();
+        for want in [("LOC", "quận 5"), ("LOC", "ấp 4"), ("LOC", "quốc lộ 51")] {
+            assert!(found.contains(&want), "{want:?} not in {found:?}");
+        }
+    }
+
     #[test]
     fn the_embedded_models_load() {
         let p = Pipeline::embedded().expect("embedded models");
