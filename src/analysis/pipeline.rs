@@ -690,33 +690,23 @@ mod tests {
     /// one run, a capital it missed, a company read as a person.
     #[test]
     fn names_of_the_news_the_model_before_got_wrong() {
-        let p = Pipeline::default();
         let text = "Tổng thống Ukraine Volodymyr Zelensky cho biết phương Tây cung cấp thêm vũ \
                     khí. Quân đội Nga tấn công Kiev và Moskva phản đối. Công ty Skydio và \
                     Anduril Industries Inc hợp tác.";
-        let a = p
-            .analyze(Content::Text(text), &Options::default(), &Cancel::new())
-            .unwrap();
-        let found: Vec<(&str, &str)> = a
-            .entities
-            .iter()
-            .map(|e| (e.label.as_str(), &text[e.start..e.end]))
-            .collect();
-        for want in [
-            ("LOC", "Ukraine"),
-            ("PER", "Volodymyr Zelensky"),
-            ("LOC", "Kiev"),
-            ("LOC", "Moskva"),
-            ("ORG", "Anduril Industries Inc"),
-        ] {
-            assert!(found.contains(&want), "{want:?} not in {found:?}");
-        }
+        assert_entities(
+            text,
+            &[
+                ("LOC", "Ukraine"),
+                ("PER", "Volodymyr Zelensky"),
+                ("LOC", "Kiev"),
+                ("LOC", "Moskva"),
+                ("ORG", "Anduril Industries Inc"),
+            ],
+        );
     }
 
-    /// Names made of a lowercase word and a number, far from any capital, are tagged too.
-    #[test]
-    fn numbered_places_far_from_capitals() {
-        let text = "sáng nay nhiều người dân ở quận 5 và ấp 4 đã đi bộ theo quốc lộ 51 về nhà .";
+    /// The embedded models find each of `want` (label, text) in `text`.
+    fn assert_entities(text: &str, want: &[(&str, &str)]) {
         let a = Pipeline::default()
             .analyze(Content::Text(text), &Options::default(), &Cancel::new())
             .unwrap();
@@ -725,9 +715,19 @@ mod tests {
             .iter()
             .map(|e| (e.label.as_str(), &text[e.start..e.end]))
             .collect();
-        for want in [("LOC", "quận 5"), ("LOC", "ấp 4"), ("LOC", "quốc lộ 51")] {
-            assert!(found.contains(&want), "{want:?} not in {found:?}");
+        for w in want {
+            assert!(found.contains(w), "{w:?} not in {found:?}");
         }
+    }
+
+    /// Names made of a lowercase word and a number, far from any capital, are tagged too.
+    #[test]
+    fn numbered_places_far_from_capitals() {
+        let text = "sáng nay nhiều người dân ở quận 5 và ấp 4 đã đi bộ theo quốc lộ 51 về nhà .";
+        assert_entities(
+            text,
+            &[("LOC", "quận 5"), ("LOC", "ấp 4"), ("LOC", "quốc lộ 51")],
+        );
     }
 
     #[test]

@@ -531,17 +531,24 @@ mod tests {
     use crate::analysis::lexicon::Lexicons;
     use crate::analysis::segment::tokenize::tokenize;
 
+    /// A sentence of one-syllable words, tokenised, and its view.
+    fn with_view<R>(text: &str, f: impl FnOnce(&SentenceView<'_>) -> R) -> R {
+        let tokens = tokenize(text);
+        let words: Vec<std::ops::Range<usize>> = (0..tokens.len()).map(|i| i..i + 1).collect();
+        f(&SentenceView {
+            text,
+            tokens: &tokens,
+            words: &words,
+        })
+    }
+
     #[test]
     fn numbered_places_without_capitals_are_scored() {
         let text = "hôm qua người dân ở quận 5 đã về nhà , còn năm nay thì chưa";
         let tokens = tokenize(text);
-        let words: Vec<std::ops::Range<usize>> = (0..tokens.len()).map(|i| i..i + 1).collect();
-        let view = SentenceView {
-            text,
-            tokens: &tokens,
-            words: &words,
-        };
-        let x = NerFeatures::new(Lexicons::get()).inputs(&view, Default::default());
+        let x = with_view(text, |v| {
+            NerFeatures::new(Lexicons::get()).inputs(v, Default::default())
+        });
         let near = x.near_capitals();
         let at = |w: &str| tokens.iter().position(|t| t.text(text) == w).unwrap();
         assert!(near[at("quận")] && near[at("5")] && near[at("ở")]);
@@ -554,12 +561,6 @@ mod tests {
     fn profiled_runs_get_their_cues_as_features() {
         let text = "Nhà ở Trần Phú gần Zorbex";
         let tokens = tokenize(text);
-        let words: Vec<std::ops::Range<usize>> = (0..tokens.len()).map(|i| i..i + 1).collect();
-        let view = SentenceView {
-            text,
-            tokens: &tokens,
-            words: &words,
-        };
         let keys: Vec<u64> = tokens
             .iter()
             .map(|t| key_of(t.text(text), t.kind))
@@ -573,15 +574,19 @@ mod tests {
         let unknown = feature(T::ProfileUnknown, &[1, 0]);
         let lx = Lexicons::get();
         let with = NerFeatures::new(lx).with_profile(profile);
-        let f = with.inputs(&view, Default::default()).first_features();
+        let without = NerFeatures::new(lx);
+        let (f, f_without) = with_view(text, |view| {
+            (
+                with.inputs(view, Default::default()).first_features(),
+                without.inputs(view, Default::default()).first_features(),
+            )
+        });
         assert!(f[2].contains(&first_cue), "Trần, first of a street name");
         assert!(!f[3].contains(&first_cue), "Phú is the last of it");
         assert!(
             f[5].contains(&unknown),
             "Zorbex: a run the profile does not know"
         );
-        let without = NerFeatures::new(lx).inputs(&view, Default::default());
-        let f = without.first_features();
-        assert!(!f[2].contains(&first_cue) && !f[5].contains(&unknown));
+        assert!(!f_without[2].contains(&first_cue) && !f_without[5].contains(&unknown));
     }
 }
