@@ -117,6 +117,23 @@ impl XLogX {
     }
 }
 
+/// The words of `sentences` seen at least `min_count` times with their counts, most frequent
+/// first (ties by hash, so the order is the same every run).
+pub fn frequent_words(sentences: &[Vec<u64>], min_count: u64) -> Vec<(u64, u64)> {
+    let mut counts: FxHashMap<u64, u64> = FxHashMap::default();
+    for s in sentences {
+        for &w in s {
+            *counts.entry(w).or_default() += 1;
+        }
+    }
+    let mut vocab: Vec<(u64, u64)> = counts
+        .into_iter()
+        .filter(|&(_, n)| n >= min_count)
+        .collect();
+    vocab.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    vocab
+}
+
 /// Classes for the words of `sentences` (word hashes) seen at least `min_count` times.
 /// `progress(done, total)` after each pass. Deterministic for the same input.
 pub fn exchange(
@@ -124,17 +141,10 @@ pub fn exchange(
     cfg: &ClusterConfig,
     mut progress: impl FnMut(usize, usize),
 ) -> WordClusters {
-    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
-    for s in sentences {
-        for &w in s {
-            *counts.entry(w).or_default() += 1;
-        }
-    }
-    let mut vocab: Vec<(u64, u32)> = counts
+    let vocab: Vec<(u64, u32)> = frequent_words(sentences, u64::from(cfg.min_count))
         .into_iter()
-        .filter(|&(_, n)| n >= cfg.min_count)
+        .map(|(w, n)| (w, n as u32))
         .collect();
-    vocab.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let v = vocab.len();
     if v == 0 || cfg.classes == 0 {
         return WordClusters::default();

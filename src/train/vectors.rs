@@ -134,17 +134,7 @@ pub fn skip_gram(
     cfg: &VectorConfig,
     mut progress: impl FnMut(usize, usize),
 ) -> WordVectors {
-    let mut counts: FxHashMap<u64, u64> = FxHashMap::default();
-    for s in sentences {
-        for &w in s {
-            *counts.entry(w).or_default() += 1;
-        }
-    }
-    let mut vocab: Vec<(u64, u64)> = counts
-        .into_iter()
-        .filter(|&(_, n)| n >= u64::from(cfg.min_count))
-        .collect();
-    vocab.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let vocab = super::clusters::frequent_words(sentences, u64::from(cfg.min_count));
     let v = vocab.len();
     let dim = cfg.dim;
     if v == 0 || dim == 0 {
