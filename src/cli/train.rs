@@ -179,6 +179,9 @@ pub struct ExtractArgs {
     bits: u8,
     #[arg(long, default_value_t = vitext::train::extract::TrainConfig::default().epochs)]
     epochs: usize,
+    /// Seed of the example order (another seed shows how much a figure owes to the order).
+    #[arg(long, default_value_t = vitext::train::extract::TrainConfig::default().seed)]
+    seed: u64,
     #[arg(long, default_value = "models/extract.bin")]
     out: PathBuf,
 }
@@ -607,6 +610,7 @@ fn train_extract(a: ExtractArgs) -> Result<(), Box<dyn std::error::Error>> {
     let cfg = tx::TrainConfig {
         bits: a.bits,
         epochs: a.epochs,
+        seed: a.seed,
         ..Default::default()
     };
     let model = tx::train(&pages, &cfg, &mut |m| {

@@ -119,6 +119,9 @@ pub struct PageContext<'a> {
     title_at: Option<usize>,
     /// How much of the page's text is prose, 0-4: an article or a page of lists and cards.
     prose_share: u64,
+    /// The indent that holds most of a dump's prose (the dumper indents by nesting, so the
+    /// article's paragraphs share one and sidebars or comments sit at others).
+    prose_indent: Option<u8>,
 }
 
 impl<'a> PageContext<'a> {
@@ -147,8 +150,17 @@ impl<'a> PageContext<'a> {
             45..=69 => 3,
             _ => 4,
         };
+        let mut by_indent: FxHashMap<u8, u64> = FxHashMap::default();
+        for b in blocks.iter().filter(|b| b.prose()) {
+            *by_indent.entry(b.indent).or_default() += u64::from(b.chars);
+        }
+        let prose_indent = by_indent
+            .into_iter()
+            .max_by_key(|&(indent, chars)| (chars, std::cmp::Reverse(indent)))
+            .map(|(indent, _)| indent);
         PageContext {
             prose_share,
+            prose_indent,
             blocks,
             counts,
             title_words: title_key.split(' ').filter(|w| w.len() > 1).collect(),
@@ -157,6 +169,24 @@ impl<'a> PageContext<'a> {
             prose_before,
             title_at,
         }
+    }
+
+    /// Bucket of how far an indent is from the prose's (signed; 99 when there is no prose).
+    fn indent_from_prose(&self, indent: u8) -> u64 {
+        self.prose_indent.map_or(99, |p| {
+            let d = i64::from(indent) - i64::from(p);
+            let a = match d.unsigned_abs() {
+                0 => 0,
+                1..=2 => 1,
+                3..=5 => 2,
+                _ => 3,
+            };
+            if d < 0 {
+                a + 8
+            } else {
+                a
+            }
+        })
     }
 
     fn prose_in(&self, from: usize, to: usize) -> u32 {
@@ -206,6 +236,9 @@ enum T {
     InParens,
     Cue,
     SureDistance,
+    ProseIndent,
+    ProseIndentSpan,
+    IndentStep,
 }
 
 /// A first-layer probability this high is a block the second layer can lean on.
@@ -330,6 +363,34 @@ pub fn block_features(ctx: &PageContext<'_>, i: usize, bits: u8, salt: u64, out:
     s.add(T::Digits, &[u64::from(b.digit_tenths), wb.min(8)]);
     s.add(T::Bars, &[b.key.matches('|').count().min(3) as u64]);
     s.add(T::Indent, &[u64::from(b.indent.min(12) / 2), wb.min(6)]);
+    // A dump's indents mirror the page's nesting; HTML blocks have none.
+    if b.tag == "line" {
+        s.add(
+            T::ProseIndent,
+            &[ctx.indent_from_prose(b.indent), wb.min(7), end],
+        );
+        let inside = match (ctx.first_prose, ctx.last_prose) {
+            (Some(f), Some(l)) => u64::from(i < f) + 2 * u64::from(i > l),
+            _ => 9,
+        };
+        s.add(
+            T::ProseIndentSpan,
+            &[ctx.indent_from_prose(b.indent), inside, wb.min(7)],
+        );
+        // Where the dumper's indent steps in or out: the edges of a container.
+        let step = |j: Option<&BlockFacts>| {
+            j.map_or(3, |o| match o.indent.cmp(&b.indent) {
+                std::cmp::Ordering::Less => 0,
+                std::cmp::Ordering::Equal => 1,
+                std::cmp::Ordering::Greater => 2,
+            })
+        };
+        let prev = i.checked_sub(1).and_then(|j| ctx.blocks.get(j));
+        s.add(
+            T::IndentStep,
+            &[step(prev), step(ctx.blocks.get(i + 1)), wb.min(7), end],
+        );
+    }
     for bit in 0..8 {
         if b.cues & (1 << bit) != 0 {
             s.add(T::Cue, &[bit, wb.min(8)]);
@@ -494,4 +555,46 @@ pub fn title_features(
         T::WindowProse,
         &[u64::from(ctx.prose_in(i + 1, i + 6).min(5))],
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dump_line_is_placed_against_the_indent_of_the_page_prose() {
+        let prose =
+            "Đây là một đoạn văn dài của bài báo, có đủ chữ để được coi là văn xuôi của trang.";
+        let lines = [
+            "  * Trang chủ".to_string(),
+            format!("        {prose}"),
+            format!("        {prose} Thêm một câu nữa."),
+            "          * Tin liên quan".to_string(),
+            "  Một đoạn ở thanh bên cũng kết thúc bằng dấu chấm, dài như văn xuôi.".to_string(),
+        ];
+        let blocks: Vec<BlockFacts> = lines
+            .iter()
+            .map(|l| BlockFacts::of_text(l, "line"))
+            .collect();
+        let ctx = PageContext::new(&blocks, "", None);
+        assert_eq!(ctx.prose_indent, Some(8));
+        let rel: Vec<u64> = blocks
+            .iter()
+            .map(|b| ctx.indent_from_prose(b.indent))
+            .collect();
+        // Menu and sidebar 6 to the left, the article's own lines at its indent, a nested list
+        // 2 to the right.
+        assert_eq!(rel, [11, 0, 0, 1, 11]);
+        // HTML blocks carry no indent, so they get none of the dump-only features.
+        let html = BlockFacts::of_text(prose, "p");
+        let dump = BlockFacts::of_text(&lines[1], "line");
+        let features = |b: &BlockFacts| {
+            let page = [b.clone()];
+            let ctx = PageContext::new(&page, "", None);
+            let mut out = Vec::new();
+            block_features(&ctx, 0, 18, 1, &mut out);
+            out.len()
+        };
+        assert_eq!(features(&dump), features(&html) + 3);
+    }
 }

@@ -99,12 +99,17 @@ fn theme_classes_on_the_wrapper_do_not_drop_the_page() {
 fn a_sidebar_layout_class_on_the_content_column_does_not_drop_the_article() {
     // Drupal names the main column after the layout ("sidebar-first-only"); the menus and
     // the real sidebar of teaser cards around it outweigh it, so only the <article> inside
-    // tells it apart. The sidebar's small <article>s do not save the sidebar.
+    // tells it apart. The sidebar's small <article>s (linked headline cards, as sidebars
+    // show them) do not save the sidebar.
     let menu: String = (0..60)
         .map(|i| format!(r#"<li><a href="/m{i}">Menu entry number {i} of the site</a></li>"#))
         .collect();
     let cards: String = (0..6)
-        .map(|i| format!("<article><p>Teaser {i}: a short summary of another story.</p></article>"))
+        .map(|i| {
+            format!(
+                r#"<article><h3><a href="/t{i}">Teaser {i}: a short summary of another story.</a></h3></article>"#
+            )
+        })
         .collect();
     let html = format!(
         r#"<html><body><nav><ul>{menu}</ul></nav>
