@@ -135,11 +135,11 @@ pub(super) fn page_title(
     json_ld: &JsonLd,
 ) -> String {
     let site = meta_content(doc, "meta[property='og:site_name']");
-    let strip = |t: String| strip_site_name(&decode_entities(&t), site.as_deref());
-    let declared = meta_content(doc, "meta[property='og:title']")
-        .map(strip)
-        .or_else(|| json_ld.headline.clone().map(strip))
-        .or_else(|| first_text(doc, "title").map(strip));
+    let raw = meta_content(doc, "meta[property='og:title']")
+        .or_else(|| json_ld.headline.clone())
+        .or_else(|| first_text(doc, "title"))
+        .map(|t| decode_entities(&t));
+    let declared = raw.as_deref().map(|t| strip_site_name(t, site.as_deref()));
     let in_main = |b: &TextBlock| {
         main.scored.is_empty() || main.scored.iter().any(|r| b.ancestors.contains(r))
     };
@@ -151,15 +151,42 @@ pub(super) fn page_title(
     h1s.sort_by_key(|b| !in_main(b));
     // The content's own <h1>, or one elsewhere that says what the declared title says: a
     // site-wide <h1> (the logo, "Blog") shares no words with it.
-    let agreeing = h1s.iter().find(|b| match &declared {
-        Some(d) => in_main(b) || word_share(&fold(&b.text), &fold(d)) >= 0.5,
+    let agrees = |b: &&&TextBlock| match &declared {
+        Some(d) => word_share(&fold(&b.text), &fold(d)) >= 0.5,
         None => true,
-    });
-    agreeing
+    };
+    // Then the page's own line for the declared title, before an <h1> that only sits in the
+    // content (a logo's <h1> inside a page-wide content wrapper).
+    h1s.iter()
+        .find(agrees)
         .map(|b| b.text.clone())
+        .or_else(|| raw.as_deref().and_then(|r| block_heading_of(page, r)))
+        .or_else(|| h1s.iter().find(|b| in_main(b)).map(|b| b.text.clone()))
         .or(declared)
         .or_else(|| h1s.first().map(|b| b.text.clone()))
         .unwrap_or_default()
+}
+
+/// The page's own line for a declared title that carries more than the headline ("Headline -
+/// Thời sự - Tuổi Trẻ Online", "Headline | Category | Site"): the longest block of three words
+/// or more that the declared title starts with, up to one of its separators. Older
+/// portals show the headline in a <div> or <h2>, not an <h1>.
+fn block_heading_of(page: &Page<'_>, raw: &str) -> Option<String> {
+    let raw = fold(raw);
+    page.blocks
+        .iter()
+        .filter(|b| b.dropped.is_none() && b.text.split_whitespace().count() >= 3)
+        .filter(|b| {
+            let t = fold(&b.text);
+            // Up to a separator, not the whole: a line with all of it repeats the site's name.
+            raw.strip_prefix(t.as_str()).is_some_and(|rest| {
+                [" | ", " - ", " – ", " — ", " · ", " :: "]
+                    .iter()
+                    .any(|sep| rest.starts_with(sep))
+            })
+        })
+        .max_by_key(|b| b.text.len())
+        .map(|b| b.text.clone())
 }
 
 /// "Headline | Site" -> "Headline" when the tail is the site's name (or, without one, when

@@ -226,6 +226,24 @@ fn a_listing_keeps_its_links() {
 }
 
 #[test]
+fn an_old_portal_headline_in_a_div_is_found_through_its_title_tag() {
+    // 2012-era layout: the logo is the only <h1>, the headline a <div>, and <title> adds the
+    // section and the site (two separators, no og: tags to name the site).
+    let html = format!(
+        r#"<html><head><title>Giá xăng tăng mạnh từ chiều nay - Kinh doanh - Tuổi Trẻ Online</title></head>
+        <body><div id="logo"><h1>Tuổi Trẻ Online</h1></div><div class="detail">
+        <div class="title-2">Giá xăng tăng mạnh từ chiều nay</div>{}</div></body></html>"#,
+        para(
+            "Giá xăng RON 95 tăng thêm 500 đồng mỗi lít từ 15 giờ chiều nay theo quyết định.",
+            6
+        )
+    );
+    let x = extract(&html, false);
+    assert_eq!(x.title, "Giá xăng tăng mạnh từ chiều nay");
+    assert!(x.text.starts_with("Giá xăng tăng mạnh từ chiều nay\n"), "{}", x.text);
+}
+
+#[test]
 fn title_skips_a_site_logo_h1_and_strips_the_site_name() {
     let html = format!(
         r#"<html><head><title>Budget vote passes | City Times</title>
