@@ -240,7 +240,11 @@ fn an_old_portal_headline_in_a_div_is_found_through_its_title_tag() {
     );
     let x = extract(&html, false);
     assert_eq!(x.title, "Giá xăng tăng mạnh từ chiều nay");
-    assert!(x.text.starts_with("Giá xăng tăng mạnh từ chiều nay\n"), "{}", x.text);
+    assert!(
+        x.text.starts_with("Giá xăng tăng mạnh từ chiều nay\n"),
+        "{}",
+        x.text
+    );
 }
 
 #[test]
