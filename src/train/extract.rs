@@ -349,7 +349,8 @@ pub fn label_dump(
     gold: &str,
     title: Option<&str>,
 ) -> LabelledPage {
-    let (lines, facts) = crate::analysis::extract::text_dump::line_facts(dump);
+    let (lines, facts) = crate::analysis::extract::text_dump::drawn_line_facts(dump);
+    let lines: Vec<&str> = lines.iter().map(|l| &**l).collect();
     let content = label_blocks(&lines, gold);
     let title_at = title.and_then(|t| find_title(&facts, &lines, t));
     LabelledPage {
@@ -468,8 +469,9 @@ pub struct Template {
 impl Template {
     /// A template from a dump page with its gold.
     pub fn new(site: &str, dump: &str, gold: &str, title: Option<&str>) -> Self {
-        let (lines, facts) = crate::analysis::extract::text_dump::line_facts(dump);
-        let raw: Vec<String> = crate::analysis::extract::text_dump::raw_lines(dump)
+        let (lines, facts) = crate::analysis::extract::text_dump::drawn_line_facts(dump);
+        let lines: Vec<&str> = lines.iter().map(|l| &**l).collect();
+        let raw: Vec<String> = crate::analysis::extract::text_dump::drawn_lines(dump)
             .into_iter()
             .map(str::to_string)
             .collect();
