@@ -181,11 +181,7 @@ impl<'a> PageContext<'a> {
                 3..=5 => 2,
                 _ => 3,
             };
-            if d < 0 {
-                a + 8
-            } else {
-                a
-            }
+            signed(d, a)
         })
     }
 
@@ -286,10 +282,15 @@ fn distance_bucket(d: i64) -> u64 {
         11..=30 => 5,
         _ => 6,
     };
+    signed(d, b)
+}
+
+/// A bucket of |d| (below 8) marked with d's sign: before or after, left or right.
+fn signed(d: i64, bucket: u64) -> u64 {
     if d < 0 {
-        b + 8
+        bucket + 8
     } else {
-        b
+        bucket
     }
 }
 
