@@ -115,28 +115,28 @@ fn table_cells(rows: &[&str], width: usize) -> Option<Vec<String>> {
     if columns.len() < 2 {
         return None;
     }
+    let cell = |row: &[char], (start, end): (usize, usize)| -> String {
+        row[start.min(row.len())..end.min(row.len())]
+            .iter()
+            .collect()
+    };
     // A layout table holds prose in a cell; a data table's short cells read as well in rows.
-    let prose_cell = columns.iter().any(|&(start, end)| {
-        chars.iter().any(|row| {
-            let cell: String = row[start.min(row.len())..end.min(row.len())]
-                .iter()
-                .collect();
-            cell.split_whitespace().count() >= LAYOUT_CELL_WORDS
-        })
+    let prose_cell = columns.iter().any(|&c| {
+        chars
+            .iter()
+            .any(|row| cell(row, c).split_whitespace().count() >= LAYOUT_CELL_WORDS)
     });
     if !prose_cell {
         return None;
     }
     let mut cells = Vec::new();
-    for (k, &(start, end)) in columns.iter().enumerate() {
+    for (k, &c) in columns.iter().enumerate() {
         let indent = " ".repeat(CELL_INDENT_STEP * k);
         for row in &chars {
-            let cell: String = row[start.min(row.len())..end.min(row.len())]
-                .iter()
-                .collect();
-            let cell = cell.trim();
-            if !cell.is_empty() {
-                cells.push(format!("{indent}{cell}"));
+            let text = cell(row, c);
+            let text = text.trim();
+            if !text.is_empty() {
+                cells.push(format!("{indent}{text}"));
             }
         }
     }
