@@ -64,15 +64,14 @@ const MIN_TABLE_WIDTH: usize = 20;
 /// taken apart into their cells, column by column, each cell indented by its column's place
 /// (so the article's cell is one run of lines again). Other lines pass through.
 fn unfold_tables<'a>(lines: &[&'a str]) -> Vec<Cow<'a, str>> {
+    // Each line's width once: this runs on every line of every dump.
+    let widths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
     let mut out = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
-        let width = lines[i].chars().count();
+        let width = widths[i];
         let run = if width >= MIN_TABLE_WIDTH {
-            lines[i..]
-                .iter()
-                .take_while(|l| l.chars().count() == width)
-                .count()
+            widths[i..].iter().take_while(|w| **w == width).count()
         } else {
             1
         };
