@@ -138,8 +138,7 @@ impl<'a> Page<'a> {
                     let leaf = !self.holds_blocks.contains(&node.id());
                     if let Some(tag) = BLOCK_TAGS.iter().find(|t| **t == name).filter(|_| leaf) {
                         flush(&mut loose, doc, &mut out);
-                        let (text, chars, link_chars) = block_text(node);
-                        if chars > 0 {
+                        for (text, chars, link_chars) in block_lines(node) {
                             out.push(TextBlock {
                                 tag,
                                 text,
@@ -268,10 +267,40 @@ pub(super) fn ancestors(node: NodeRef<'_, Node>) -> Vec<NodeId> {
         .collect()
 }
 
-/// Text of a block element, its non-whitespace characters and how many sit inside links.
-pub(super) fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
+/// The text of a block element as one block (text, non-whitespace characters, how many sit
+/// inside links), or one block per line when it is a list of links laid out with <br> (an
+/// old portal's menu or "Các tin khác" cell): there each line is a headline of its own, as
+/// the same list in <li>s or a page dump would be, and the whole cell read as one block looks
+/// like a long paragraph.
+pub(super) fn block_lines(node: NodeRef<'_, Node>) -> Vec<(String, usize, usize)> {
+    let (text, chars, link_chars, lines) = block_text(node);
+    let lines: Vec<(String, usize, usize)> = lines
+        .into_iter()
+        .filter(|(_, c, _)| *c > 0)
+        .map(|(t, c, l)| (squash(&t), c, l))
+        .collect();
+    let linked = lines.iter().filter(|(_, c, l)| 2 * l >= *c).count();
+    if lines.len() >= LINK_LIST_MIN_LINES && 3 * linked >= 2 * lines.len() {
+        lines
+    } else if chars > 0 {
+        vec![(text, chars, link_chars)]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Lines (between <br>s) a block needs to be read as a list of links.
+const LINK_LIST_MIN_LINES: usize = 3;
+
+/// A block's <br>-separated lines: raw text, characters and link characters of each.
+type BrLines = Vec<(String, usize, usize)>;
+
+/// Text of a block element, its non-whitespace characters, how many sit inside links, and the
+/// same per line between <br>s.
+fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize, BrLines) {
     let mut text = String::new();
     let (mut chars, mut link_chars) = (0, 0);
+    let mut lines: BrLines = vec![(String::new(), 0, 0)];
     // Iterative walk that skips junk subtrees and tracks link depth.
     let mut stack: Vec<(NodeRef<'_, Node>, bool)> =
         node.children().rev().map(|c| (c, false)).collect();
@@ -284,14 +313,22 @@ pub(super) fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
                     link_chars += c;
                 }
                 text.push_str(t);
+                let line = lines.last_mut().expect("one line at least");
+                line.0.push_str(t);
+                line.1 += c;
+                line.2 += if in_link { c } else { 0 };
             }
             Node::Element(e) => {
                 let name = e.name();
                 if JUNK_TAGS.contains(&name) {
                     continue;
                 }
+                if name == "br" {
+                    lines.push((String::new(), 0, 0));
+                }
                 if name == "br" || !INLINE_TAGS.contains(&name) {
                     text.push(' ');
+                    lines.last_mut().expect("one line at least").0.push(' ');
                 }
                 let link = in_link || name == "a";
                 stack.extend(n.children().rev().map(|c| (c, link)));
@@ -299,7 +336,7 @@ pub(super) fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize) {
             _ => {}
         }
     }
-    (squash(&text), chars, link_chars)
+    (squash(&text), chars, link_chars, lines)
 }
 
 /// Elements with a block-level element (not inline, not junk) among their descendants.

@@ -369,3 +369,40 @@ fn an_old_table_layout_gives_the_article_not_the_page() {
     assert!(!x.text.contains("Chuyên mục 3"), "{}", x.text);
     assert!(!x.text.contains("Tin khác số 5"), "{}", x.text);
 }
+
+#[test]
+fn a_cell_of_links_laid_out_with_br_is_read_line_by_line() {
+    // An old portal's menu column and related-story cell: each <br> line a link of its own,
+    // as the same list in <li>s or a page dump would be. Prose with a <br> stays one block.
+    let menu: String = ["Trang chủ", "Thời sự", "Thế giới", "Kinh doanh", "Văn hóa"]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!(r#"<a href="/{i}">{s}</a><br>"#))
+        .collect();
+    let html = format!(
+        r#"<html><body><table><tr><td>{menu}</td>
+        <td><p>Sáng nay, thành phố công bố kế hoạch phân luồng mới.<br>Người dân được khuyến khích đi xe buýt.</p>
+        <b>Các tin khác:</b><br><a href="/a">Tin một về giao thông</a> (7/8/2012)<br>
+        <a href="/b">Tin hai về giao thông</a> (9/8/2012)<br><a href="/c">Tin ba</a></td></tr></table></body></html>"#
+    );
+    let doc = Html::parse_document(&html);
+    let page = Page::read(&doc);
+    let texts: Vec<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
+    for line in [
+        "Trang chủ",
+        "Thời sự",
+        "Văn hóa",
+        "Tin một về giao thông (7/8/2012)",
+        "Tin ba",
+    ] {
+        assert!(texts.contains(&line), "{line:?} in {texts:?}");
+    }
+    assert!(
+        texts.contains(
+            &"Sáng nay, thành phố công bố kế hoạch phân luồng mới. Người dân được khuyến khích đi xe buýt."
+        ),
+        "{texts:?}"
+    );
+    let linked = page.blocks.iter().find(|b| b.text == "Tin ba").unwrap();
+    assert_eq!(linked.link_chars, linked.chars);
+}
