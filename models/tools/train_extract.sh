@@ -3,6 +3,8 @@
 # inscriptis dumps of the HTML pages with gold (made once, outside the repository), then
 # `vitext train extract` on the HTML pages, their dumps, the Vietnamese dev pages and dumps,
 # the seeds and 2,000 synthetic dumps (VietNews articles in the Vietnamese dumps' boilerplate).
+# VITEXT_PORTALS=N adds N synthetic pages in older portals' layouts and their dumps
+# (models/tools/synth_portals.py; 30 sites; not in the shipped recipe: docs/experiments.md).
 # VITEXT_SYNTHETIC sets the number of synthetic dumps (2000). Extra arguments go to `vitext train extract` (--exclude-site S, --exclude-fold K/N, --out F).
 # usage: models/tools/train_extract.sh [ARGS...]   (from the repository root)
 set -euo pipefail
@@ -14,6 +16,17 @@ for set in wcxb-dev scrapinghub; do
     python3 models/tools/render_dumps.py "$E/$set" "$DUMPS/$set"
   fi
 done
+# Older Vietnamese portals' layouts (tables, <br> lists, related sections), made once.
+PORTAL_ARGS=()
+if [ "${VITEXT_PORTALS:-0}" -gt 0 ]; then
+  PORTALS=${VITEXT_PORTALS_DIR:-/tmp/vitext-portals-$VITEXT_PORTALS}
+  if [ ! -d "$PORTALS/dumps" ]; then
+    python3 -c 'import inscriptis' 2>/dev/null || pip install --quiet inscriptis==2.7.6
+    python3 models/tools/synth_portals.py ../shared/data/unlabelled/vietnews/train-00.jsonl.xz "$PORTALS/html" 30 $((VITEXT_PORTALS / 30))
+    python3 models/tools/render_dumps.py "$PORTALS/html" "$PORTALS/dumps"
+  fi
+  PORTAL_ARGS=(--pages "$PORTALS/html" --pages "$PORTALS/dumps" --titled "$PORTALS/html" --titled "$PORTALS/dumps")
+fi
 # VITEXT_BIN: a vitext binary to use instead of building this checkout.
 BIN=${VITEXT_BIN:-}
 if [ -z "$BIN" ]; then
@@ -23,5 +36,5 @@ fi
 "$BIN" train extract \
   --pages $E/wcxb-dev --pages $E/scrapinghub --pages $E/vi-html-dev \
   --pages "$DUMPS/wcxb-dev" --pages "$DUMPS/scrapinghub" --pages $E/vi-dumps-dev --pages $E/seeds-vi \
-  --titled $E/vi-html-dev --titled $E/vi-dumps-dev --titled $E/seeds-vi \
+  "${PORTAL_ARGS[@]}" --titled $E/vi-html-dev --titled $E/vi-dumps-dev --titled $E/seeds-vi \
   --vietnews ../shared/data/unlabelled/vietnews/train-00.jsonl.xz --synthetic "${VITEXT_SYNTHETIC:-2000}" "$@"

@@ -230,32 +230,44 @@ fn date_at(p: &[Piece<'_>], order: Order) -> Option<String> {
     }
 }
 
-/// "06/11/2024 14:14" or "06/11/2024" anywhere in a line -> "2024-11-06T14:14:00" / "2024-11-06".
+/// "06/11/2024 14:14", "6/11/2024" or "ngày 6 tháng 11 năm 2024" anywhere in a line ->
+/// "2024-11-06T14:14:00" / "2024-11-06" (older portals write one-digit days and months, and
+/// date lines spelled out: "Thứ Bảy, Ngày 24 tháng 12 năm 2022").
 pub fn vietnamese_timestamp(line: &str) -> Option<String> {
+    numeric_timestamp(line).or_else(|| spelled_date(line))
+}
+
+fn numeric_timestamp(line: &str) -> Option<String> {
     let bytes = line.as_bytes();
-    for (i, _) in line.char_indices() {
-        if i > 0 && bytes[i - 1].is_ascii_digit() {
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    for i in 0..bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_digit()) {
             continue;
         }
-        let rest = &line[i..];
-        let Some(date) = rest.get(..10) else { continue };
-        let d = date.as_bytes();
-        let ok = d[0].is_ascii_digit()
-            && d[1].is_ascii_digit()
-            && d[2] == b'/'
-            && d[3].is_ascii_digit()
-            && d[4].is_ascii_digit()
-            && d[5] == b'/'
-            && d[6..].iter().all(u8::is_ascii_digit);
-        if !ok {
+        let dl = digits(i);
+        let m = i + dl + 1;
+        if !(1..=2).contains(&dl) || bytes.get(i + dl) != Some(&b'/') || m >= bytes.len() {
             continue;
         }
-        let (day, month, year) = (&date[0..2], &date[3..5], &date[6..10]);
-        let (dn, mn): (u32, u32) = (day.parse().ok()?, month.parse().ok()?);
+        let ml = digits(m);
+        let y = m + ml + 1;
+        if !(1..=2).contains(&ml) || bytes.get(m + ml) != Some(&b'/') || y >= bytes.len() {
+            continue;
+        }
+        if digits(y) != 4 {
+            continue;
+        }
+        let (dn, mn): (u32, u32) = (line[i..i + dl].parse().ok()?, line[m..m + ml].parse().ok()?);
         if !(1..=31).contains(&dn) || !(1..=12).contains(&mn) {
             continue;
         }
-        let time = rest[10..].trim_start_matches([' ', '-', '|', ',']);
+        let date = format!("{}-{mn:02}-{dn:02}", &line[y..y + 4]);
+        let time = line[y + 4..].trim_start_matches([' ', '-', '|', ',']);
         let t = time.as_bytes();
         if t.len() >= 5
             && t[0].is_ascii_digit()
@@ -264,11 +276,32 @@ pub fn vietnamese_timestamp(line: &str) -> Option<String> {
             && t[3].is_ascii_digit()
             && t[4].is_ascii_digit()
         {
-            return Some(format!("{year}-{month}-{day}T{}:00", &time[..5]));
+            return Some(format!("{date}T{}:00", &time[..5]));
         }
-        return Some(format!("{year}-{month}-{day}"));
+        return Some(date);
     }
     None
+}
+
+/// "ngày 24 tháng 12 năm 2022" (any case) -> "2022-12-24".
+fn spelled_date(line: &str) -> Option<String> {
+    let words: Vec<String> = line
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(crate::analysis::normalize::lowercase)
+        .collect();
+    words.windows(6).find_map(|w| {
+        let num = |s: &str, len: std::ops::RangeInclusive<usize>| {
+            (len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        if w[0] != "ngày" || w[2] != "tháng" || w[4] != "năm" {
+            return None;
+        }
+        let (d, m, y) = (num(&w[1], 1..=2)?, num(&w[3], 1..=2)?, num(&w[5], 4..=4)?);
+        ((1..=31).contains(&d) && (1..=12).contains(&m)).then(|| format!("{y}-{m:02}-{d:02}"))
+    })
 }
 
 #[cfg(test)]

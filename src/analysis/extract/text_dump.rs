@@ -474,6 +474,16 @@ mod tests {
             Some("2023-12-31")
         );
         assert_eq!(vietnamese_timestamp("ngày 31/8 tới"), None);
+        assert_eq!(
+            vietnamese_timestamp("Thứ hai, 5/3/2012, 08:15 GMT+7").as_deref(),
+            Some("2012-03-05T08:15:00")
+        );
+        assert_eq!(
+            vietnamese_timestamp("Thứ Bảy, Ngày 24 tháng 12 năm 2022").as_deref(),
+            Some("2022-12-24")
+        );
+        assert_eq!(vietnamese_timestamp("ngày 32 tháng 12 năm 2022"), None);
+        assert_eq!(vietnamese_timestamp("123/4/2012"), None);
     }
 
     #[test]

@@ -212,7 +212,12 @@ pub fn title_candidates(blocks: &[BlockFacts]) -> impl Iterator<Item = usize> + 
     blocks
         .iter()
         .enumerate()
-        .filter(|(_, b)| (TITLE_MIN_WORDS..=TITLE_MAX_WORDS).contains(&b.words))
+        // A date line or a source credit is never the headline ("Thứ Bảy, Ngày 24 tháng 12
+        // năm 2022" above it was taken for it on unseen sites).
+        .filter(|(_, b)| {
+            (TITLE_MIN_WORDS..=TITLE_MAX_WORDS).contains(&b.words)
+                && b.cues & super::cues::CREDIT_OR_TIMESTAMP == 0
+        })
         .map(|(i, _)| i)
 }
 
