@@ -273,17 +273,16 @@ pub(super) fn ancestors(node: NodeRef<'_, Node>) -> Vec<NodeId> {
 /// the same list in <li>s or a page dump would be, and the whole cell read as one block looks
 /// like a long paragraph.
 pub(super) fn block_lines(node: NodeRef<'_, Node>) -> Vec<(String, usize, usize)> {
-    let (text, chars, link_chars, lines) = block_text(node);
-    let lines: Vec<(String, usize, usize)> = lines
-        .into_iter()
-        .filter(|(_, c, _)| *c > 0)
-        .map(|(t, c, l)| (squash(&t), c, l))
-        .collect();
-    let linked = lines.iter().filter(|(_, c, l)| 2 * l >= *c).count();
+    let (raw, chars, link_chars, lines) = block_text(node);
+    let lines: Vec<&BrLine> = lines.iter().filter(|l| l.chars > 0).collect();
+    let linked = lines.iter().filter(|l| 2 * l.link_chars >= l.chars).count();
     if lines.len() >= LINK_LIST_MIN_LINES && 3 * linked >= 2 * lines.len() {
         lines
+            .iter()
+            .map(|l| (squash(&raw[l.text.clone()]), l.chars, l.link_chars))
+            .collect()
     } else if chars > 0 {
-        vec![(text, chars, link_chars)]
+        vec![(squash(&raw), chars, link_chars)]
     } else {
         Vec::new()
     }
@@ -292,15 +291,21 @@ pub(super) fn block_lines(node: NodeRef<'_, Node>) -> Vec<(String, usize, usize)
 /// Lines (between <br>s) a block needs to be read as a list of links.
 const LINK_LIST_MIN_LINES: usize = 3;
 
-/// A block's <br>-separated lines: raw text, characters and link characters of each.
-type BrLines = Vec<(String, usize, usize)>;
+/// One <br>-separated line of a block: where it sits in the block's raw text, its characters
+/// and link characters.
+#[derive(Default)]
+struct BrLine {
+    text: std::ops::Range<usize>,
+    chars: usize,
+    link_chars: usize,
+}
 
-/// Text of a block element, its non-whitespace characters, how many sit inside links, and the
-/// same per line between <br>s.
-fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize, BrLines) {
+/// Raw text of a block element (whitespace as in the page), its non-whitespace characters,
+/// how many sit inside links, and the same per line between <br>s.
+fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize, Vec<BrLine>) {
     let mut text = String::new();
     let (mut chars, mut link_chars) = (0, 0);
-    let mut lines: BrLines = vec![(String::new(), 0, 0)];
+    let mut lines = vec![BrLine::default()];
     // Iterative walk that skips junk subtrees and tracks link depth.
     let mut stack: Vec<(NodeRef<'_, Node>, bool)> =
         node.children().rev().map(|c| (c, false)).collect();
@@ -309,34 +314,36 @@ fn block_text(node: NodeRef<'_, Node>) -> (String, usize, usize, BrLines) {
             Node::Text(t) => {
                 let c = visible_chars(t);
                 chars += c;
+                let line = lines.last_mut().expect("one line at least");
+                line.chars += c;
                 if in_link {
                     link_chars += c;
+                    line.link_chars += c;
                 }
                 text.push_str(t);
-                let line = lines.last_mut().expect("one line at least");
-                line.0.push_str(t);
-                line.1 += c;
-                line.2 += if in_link { c } else { 0 };
             }
             Node::Element(e) => {
                 let name = e.name();
                 if JUNK_TAGS.contains(&name) {
                     continue;
                 }
-                if name == "br" {
-                    lines.push((String::new(), 0, 0));
-                }
                 if name == "br" || !INLINE_TAGS.contains(&name) {
                     text.push(' ');
-                    lines.last_mut().expect("one line at least").0.push(' ');
+                }
+                if name == "br" {
+                    lines.push(BrLine {
+                        text: text.len()..text.len(),
+                        ..BrLine::default()
+                    });
                 }
                 let link = in_link || name == "a";
                 stack.extend(n.children().rev().map(|c| (c, link)));
             }
             _ => {}
         }
+        lines.last_mut().expect("one line at least").text.end = text.len();
     }
-    (squash(&text), chars, link_chars, lines)
+    (text, chars, link_chars, lines)
 }
 
 /// Elements with a block-level element (not inline, not junk) among their descendants.
