@@ -285,6 +285,10 @@ fn numeric_timestamp(line: &str) -> Option<String> {
 
 /// "ngày 24 tháng 12 năm 2022" (any case) -> "2022-12-24".
 fn spelled_date(line: &str) -> Option<String> {
+    // Most short lines have no "tháng": no words split and lowercased for them.
+    if !(line.contains("háng") || line.contains("HÁNG")) {
+        return None;
+    }
     let words: Vec<String> = line
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())

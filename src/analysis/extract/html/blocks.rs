@@ -274,11 +274,13 @@ pub(super) fn ancestors(node: NodeRef<'_, Node>) -> Vec<NodeId> {
 /// like a long paragraph.
 pub(super) fn block_lines(node: NodeRef<'_, Node>) -> Vec<(String, usize, usize)> {
     let (raw, chars, link_chars, lines) = block_text(node);
-    let lines: Vec<&BrLine> = lines.iter().filter(|l| l.chars > 0).collect();
-    let linked = lines.iter().filter(|l| 2 * l.link_chars >= l.chars).count();
-    if lines.len() >= LINK_LIST_MIN_LINES && 3 * linked >= 2 * lines.len() {
-        lines
-            .iter()
+    // Counted without collecting: almost every block is one line.
+    let lines = || lines.iter().filter(|l| l.chars > 0);
+    let (n, linked) = lines().fold((0, 0), |(n, k), l| {
+        (n + 1, k + usize::from(2 * l.link_chars >= l.chars))
+    });
+    if n >= LINK_LIST_MIN_LINES && 3 * linked >= 2 * n {
+        lines()
             .map(|l| (squash(&raw[l.text.clone()]), l.chars, l.link_chars))
             .collect()
     } else if chars > 0 {
