@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Rebuilds models/extract.bin (the block model of extraction) from ../shared/data:
+# Rebuilds a block model of extraction (models/extract.bin, models/extract_dumps.bin) from ../shared/data:
 # inscriptis dumps of the HTML pages with gold (made once, outside the repository), then
 # `vitext train extract` on the HTML pages, their dumps, the Vietnamese dev pages and dumps,
 # the seeds and 2,000 synthetic dumps (VietNews articles in the Vietnamese dumps' boilerplate).
 # VITEXT_PORTALS=N adds N synthetic pages in older portals' layouts and their dumps
-# (models/tools/synth_portals.py; 30 sites; not in the shipped recipe: docs/experiments.md).
+# (models/tools/synth_portals.py; 30 sites): the recipe of models/extract_dumps.bin, the model of
+# text dumps (N=300); models/extract.bin, the model of HTML pages, is trained without them.
 # VITEXT_SYNTHETIC sets the number of synthetic dumps (2000). Extra arguments go to `vitext train extract` (--exclude-site S, --exclude-fold K/N, --out F).
 # usage: models/tools/train_extract.sh [ARGS...]   (from the repository root)
 set -euo pipefail

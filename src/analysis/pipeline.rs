@@ -9,7 +9,7 @@ use super::entities::crf::{NerModel, EMBEDDED_ENTITIES, NAMED};
 use super::entities::tagger::LearnedTagger;
 use super::entities::{Entity, EntityTagger, Label, SentenceView};
 use super::error::AnalysisError;
-use super::extract::classifier::model::EMBEDDED_BLOCKS;
+use super::extract::classifier::model::{EMBEDDED_BLOCKS, EMBEDDED_DUMP_BLOCKS};
 use super::extract::classifier::BlockModel;
 use super::extract::{self, Block, Metadata};
 use super::lexicon::Lexicons;
@@ -171,8 +171,10 @@ pub struct Pipeline {
     tagger: Box<dyn EntityTagger>,
     /// Parts of speech of the words.
     pos: PosTagger,
-    /// Which blocks of a page are its article (extraction).
+    /// Which blocks of an HTML page are its article (extraction).
     blocks: BlockModel,
+    /// Which lines of a whole-page text dump are its article.
+    dump_blocks: BlockModel,
 }
 
 impl Default for Pipeline {
@@ -190,13 +192,9 @@ impl Pipeline {
             tagger,
             pos: PosTagger::embedded().expect("the embedded part-of-speech model loads (tested)"),
             blocks: BlockModel::embedded().expect("the embedded block model loads (tested)"),
+            dump_blocks: BlockModel::embedded_for_dumps()
+                .expect("the embedded dump block model loads (tested)"),
         }
-    }
-
-    /// The same pipeline extracting pages with `blocks`.
-    pub fn with_block_model(mut self, blocks: BlockModel) -> Self {
-        self.blocks = blocks;
-        self
     }
 
     /// The embedded models over the embedded lexicons.
@@ -214,6 +212,7 @@ impl Pipeline {
             segmenter,
             entities,
             blocks,
+            dump_blocks,
             pos,
         } = files;
         let path_of = |f: &Option<(&std::path::Path, Vec<u8>)>, embedded: &str| {
@@ -234,12 +233,19 @@ impl Pipeline {
             path: ent_path,
             source,
         })?;
-        let blk_path = path_of(&blocks, "embedded extract.bin");
-        let blk_bytes = blocks.as_ref().map_or(EMBEDDED_BLOCKS, |(_, b)| b);
-        let blk = BlockModel::from_bytes(blk_bytes).map_err(|source| ModelLoadError::Blocks {
-            path: blk_path,
-            source,
-        })?;
+        let block_model = |f: &Option<(&std::path::Path, Vec<u8>)>, embedded, name| {
+            let bytes = f.as_ref().map_or(embedded, |(_, b)| b.as_slice());
+            BlockModel::from_bytes(bytes).map_err(|source| ModelLoadError::Blocks {
+                path: path_of(f, name),
+                source,
+            })
+        };
+        let blk = block_model(&blocks, EMBEDDED_BLOCKS, "embedded extract.bin")?;
+        let dump_blk = block_model(
+            &dump_blocks,
+            EMBEDDED_DUMP_BLOCKS,
+            "embedded extract_dumps.bin",
+        )?;
         let pos_path = path_of(&pos, "embedded pos.bin");
         let pos_bytes = pos.as_ref().map_or(EMBEDDED_POS, |(_, b)| b);
         let pos = PosModel::from_bytes(pos_bytes).map_err(|source| ModelLoadError::Pos {
@@ -251,6 +257,7 @@ impl Pipeline {
             tagger: Box::new(LearnedTagger::new(ner, lexicons)),
             pos: PosTagger::new(pos),
             blocks: blk,
+            dump_blocks: dump_blk,
         })
     }
 
@@ -270,12 +277,15 @@ impl Pipeline {
         let entities = read_if_there(&ent_path)?;
         let blk_path = dir.join("extract.bin");
         let blocks = read_if_there(&blk_path)?;
+        let dump_blk_path = dir.join("extract_dumps.bin");
+        let dump_blocks = read_if_there(&dump_blk_path)?;
         let pos_path = dir.join("pos.bin");
         let pos = read_if_there(&pos_path)?;
         for (name, f) in [
             ("segmenter.bin", &segmenter),
             ("entities.bin", &entities),
             ("extract.bin", &blocks),
+            ("extract_dumps.bin", &dump_blocks),
             ("pos.bin", &pos),
         ] {
             if f.is_some() {
@@ -288,6 +298,7 @@ impl Pipeline {
                 segmenter: segmenter.map(|b| (seg_path.as_path(), b)),
                 entities: entities.map(|b| (ent_path.as_path(), b)),
                 blocks: blocks.map(|b| (blk_path.as_path(), b)),
+                dump_blocks: dump_blocks.map(|b| (dump_blk_path.as_path(), b)),
                 pos: pos.map(|b| (pos_path.as_path(), b)),
             },
         )?;
@@ -350,7 +361,7 @@ impl Pipeline {
             let x = match format {
                 Format::Html => extract::html::extract(&text, opts.include_removed, &self.blocks),
                 Format::Text => {
-                    extract::text_dump::extract(&text, opts.include_removed, &self.blocks)
+                    extract::text_dump::extract(&text, opts.include_removed, &self.dump_blocks)
                 }
             };
             timings.push((StageName::Extract, t.elapsed()));
@@ -590,6 +601,7 @@ struct ModelFiles<'a> {
     segmenter: Option<(&'a std::path::Path, Vec<u8>)>,
     entities: Option<(&'a std::path::Path, Vec<u8>)>,
     blocks: Option<(&'a std::path::Path, Vec<u8>)>,
+    dump_blocks: Option<(&'a std::path::Path, Vec<u8>)>,
     pos: Option<(&'a std::path::Path, Vec<u8>)>,
 }
 
@@ -751,10 +763,54 @@ mod tests {
         assert!(matches!(e, ModelLoadError::Pos { .. }), "{e}");
         assert!(e.to_string().contains("pos.bin"), "{e}");
         std::fs::remove_file(dir.join("pos.bin")).unwrap();
+        // The text dumps' block model is its own file, refused by its own name.
+        std::fs::write(dir.join("extract_dumps.bin"), b"VTXBLK01 truncated").unwrap();
+        let e = Pipeline::from_dir(&dir).err().expect("refused");
+        assert!(matches!(e, ModelLoadError::Blocks { .. }), "{e}");
+        assert!(e.to_string().contains("extract_dumps.bin"), "{e}");
+        std::fs::remove_file(dir.join("extract_dumps.bin")).unwrap();
         // A model file that is a folder cannot be read: an error, not "absent".
         std::fs::create_dir_all(dir.join("segmenter.bin")).unwrap();
         let e = Pipeline::from_dir(&dir).err().expect("refused");
         assert!(matches!(e, ModelLoadError::Read { .. }), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn text_dumps_and_html_pages_each_go_through_their_own_block_model() {
+        let dir = std::env::temp_dir().join(format!("vitext-dump-model-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A dump model that knows nothing (every line even odds) keeps every line.
+        let blank = BlockModel::from_weights(8, std::array::from_fn(|_| vec![0.0; 256]));
+        std::fs::write(dir.join("extract_dumps.bin"), blank.to_bytes()).unwrap();
+        let (p, read) = Pipeline::from_dir(&dir).expect("valid model dir");
+        assert_eq!(read, ["extract_dumps.bin"]);
+        let opts = Options {
+            stages: Stages {
+                extract: Some(true),
+                ..Stages::default()
+            },
+            ..Options::default()
+        };
+        let article = "Mưa lớn kéo dài nhiều ngày khiến nhiều tuyến đường ở trung tâm thành phố ngập sâu, giao thông ùn tắc suốt buổi chiều.";
+        let dump = format!("Trang chủ\nThời sự\nThể thao\n\n{article}\n");
+        let a = p
+            .analyze(Content::Text(&dump), &opts, &Cancel::new())
+            .unwrap();
+        assert!(a.text.contains("Thể thao"), "{}", a.text);
+        let html = format!(
+            "<html><body><nav><a href=/>Trang chủ</a> <a href=/ts>Thời sự</a> <a href=/tt>Thể thao</a></nav><article><p>{article}</p></article></body></html>"
+        );
+        let a = p
+            .analyze(Content::Html(&html), &opts, &Cancel::new())
+            .unwrap();
+        assert!(a.text.contains("giao thông ùn tắc"), "{}", a.text);
+        assert!(!a.text.contains("Thể thao"), "{}", a.text);
+        // With the shipped dump model the menu goes.
+        let a = Pipeline::default()
+            .analyze(Content::Text(&dump), &opts, &Cancel::new())
+            .unwrap();
+        assert!(!a.text.contains("Thể thao"), "{}", a.text);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

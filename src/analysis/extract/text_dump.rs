@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashSet;
 
 use super::classifier::cues::{is_caption, source_credit, CREDIT_OR_TIMESTAMP, RELATED_CUE};
-use super::classifier::facts::ends_sentence;
+use super::classifier::facts::{ends_sentence, LINE};
 use super::classifier::model::keep_threshold;
 use super::classifier::{BlockFacts, BlockModel};
 
@@ -28,7 +28,7 @@ pub fn drawn_line_facts(text: &str) -> (Vec<Cow<'_, str>>, Vec<BlockFacts>) {
 fn line_facts_of(raw: Vec<Cow<'_, str>>) -> (Vec<Cow<'_, str>>, Vec<BlockFacts>) {
     let facts = raw
         .iter()
-        .map(|l| BlockFacts::of_text(l.trim_end().trim_start_matches('\t'), "line"))
+        .map(|l| BlockFacts::of_text(l.trim_end().trim_start_matches('\t'), LINE))
         .collect();
     let lines = raw
         .into_iter()
@@ -270,7 +270,7 @@ mod tests {
 
     /// Extraction with the embedded block model.
     fn extract(text: &str, include_removed: bool) -> Extracted {
-        super::extract(text, include_removed, BlockModel::for_tests())
+        super::extract(text, include_removed, BlockModel::for_dump_tests())
     }
 
     /// An old portal's layout table as inscriptis draws it: menu, article cell and related

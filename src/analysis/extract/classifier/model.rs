@@ -4,9 +4,16 @@ use super::facts::{block_features, title_features, verdict_features, BlockFacts,
 
 const MAGIC: &[u8; 8] = b"VTXBLK01";
 
-/// The shipped model, trained by `vitext train extract` (see models/README.md).
+/// The shipped model of HTML pages, trained by `vitext train extract` (see models/README.md).
 pub const EMBEDDED_BLOCKS: &[u8] =
     include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/extract.bin"));
+
+/// The shipped model of whole-page text dumps: the same recipe plus synthetic pages in older
+/// portals' layouts, which help dumps and cost HTML pages (docs/experiments.md).
+pub const EMBEDDED_DUMP_BLOCKS: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/models/extract_dumps.bin"
+));
 
 /// Salts of the three layers: the same template means a different weight in each.
 const SALTS: [u64; LAYERS] = [0x0b10_c001, 0x0b10_c002, 0x0b10_c003];
@@ -51,16 +58,30 @@ impl BlockModel {
         Self { bits, layers }
     }
 
-    /// The shipped model.
+    /// The shipped model of HTML pages.
     pub fn embedded() -> Result<Self, ModelError> {
         Self::from_bytes(EMBEDDED_BLOCKS)
     }
 
-    /// The embedded model, loaded once (for tests).
+    /// The shipped model of text dumps.
+    pub fn embedded_for_dumps() -> Result<Self, ModelError> {
+        Self::from_bytes(EMBEDDED_DUMP_BLOCKS)
+    }
+
+    /// The embedded model of HTML pages, loaded once (for tests).
     #[cfg(test)]
     pub(crate) fn for_tests() -> &'static BlockModel {
         static MODEL: std::sync::OnceLock<BlockModel> = std::sync::OnceLock::new();
         MODEL.get_or_init(|| BlockModel::embedded().expect("the embedded block model loads"))
+    }
+
+    /// The embedded model of text dumps, loaded once (for tests).
+    #[cfg(test)]
+    pub(crate) fn for_dump_tests() -> &'static BlockModel {
+        static MODEL: std::sync::OnceLock<BlockModel> = std::sync::OnceLock::new();
+        MODEL.get_or_init(|| {
+            BlockModel::embedded_for_dumps().expect("the embedded dump block model loads")
+        })
     }
 
     /// Hash width of the weight tables.
@@ -227,10 +248,12 @@ mod tests {
 
     #[test]
     fn the_file_format_round_trips_and_refuses_other_files() {
-        let m = BlockModel::for_tests();
-        let bytes = m.to_bytes();
-        let again = BlockModel::from_bytes(&bytes).expect("reads its own file");
-        assert_eq!(again.to_bytes(), bytes);
+        for m in [BlockModel::for_tests(), BlockModel::for_dump_tests()] {
+            let bytes = m.to_bytes();
+            let again = BlockModel::from_bytes(&bytes).expect("reads its own file");
+            assert_eq!(again.to_bytes(), bytes);
+        }
+        let bytes = BlockModel::for_tests().to_bytes();
         assert!(matches!(
             BlockModel::from_bytes(b"VTXNER05 not this"),
             Err(ModelError::BadMagic)
