@@ -54,11 +54,11 @@ fn stages(c: &mut Criterion) {
             words
         })
     });
-    let blocks = vitext::analysis::extract::classifier::BlockModel::embedded().expect("loads");
+    let blocks = vitext::analysis::extract::classifier::BlockModels::embedded().expect("loads");
     g.bench_function("extract (text dump)", |b| {
         b.iter(|| {
             docs.iter()
-                .map(|d| text_dump::extract(d, false, &blocks).text.len())
+                .map(|d| text_dump::extract(d, false, blocks.for_dumps()).text.len())
                 .sum::<usize>()
         })
     });

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Rebuilds a block model of extraction (models/extract.bin, models/extract_dumps.bin) from ../shared/data:
+# Rebuilds a block model of extraction (models/extract.bin, models/extract_portals.bin) from ../shared/data:
 # inscriptis dumps of the HTML pages with gold (made once, outside the repository), then
 # `vitext train extract` on the HTML pages, their dumps, the Vietnamese dev pages and dumps,
 # the seeds and 2,000 synthetic dumps (VietNews articles in the Vietnamese dumps' boilerplate).
 # VITEXT_PORTALS=N adds N synthetic pages in older portals' layouts and their dumps
-# (models/tools/synth_portals.py; 30 sites): the recipe of models/extract_dumps.bin, the model of
-# text dumps (N=300); models/extract.bin, the model of HTML pages, is trained without them.
+# (models/tools/synth_portals.py; 30 sites): the recipe of models/extract_portals.bin, the model
+# of Vietnamese HTML pages and of text dumps (N=300); models/extract.bin, the model of other
+# HTML pages, is trained without them.
 # VITEXT_SYNTHETIC sets the number of synthetic dumps (2000). Extra arguments go to `vitext train extract` (--exclude-site S, --exclude-fold K/N, --out F).
 # usage: models/tools/train_extract.sh [ARGS...]   (from the repository root)
 set -euo pipefail
@@ -20,7 +21,7 @@ done
 # Older Vietnamese portals' layouts (tables, <br> lists, related sections), made once.
 PORTAL_ARGS=()
 if [ "${VITEXT_PORTALS:-0}" -gt 0 ]; then
-  PORTALS=${VITEXT_PORTALS_DIR:-/tmp/vitext-portals-$VITEXT_PORTALS}
+  PORTALS=${VITEXT_PORTALS_DIR:-/tmp/vitext-portals-$VITEXT_PORTALS-c${SYNTH_COMMENTS:-0}}
   if [ ! -d "$PORTALS/dumps" ]; then
     python3 -c 'import inscriptis' 2>/dev/null || pip install --quiet inscriptis==2.7.6
     python3 models/tools/synth_portals.py ../shared/data/unlabelled/vietnews/train-00.jsonl.xz "$PORTALS/html" 30 $((VITEXT_PORTALS / 30))

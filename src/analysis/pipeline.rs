@@ -9,8 +9,8 @@ use super::entities::crf::{NerModel, EMBEDDED_ENTITIES, NAMED};
 use super::entities::tagger::LearnedTagger;
 use super::entities::{Entity, EntityTagger, Label, SentenceView};
 use super::error::AnalysisError;
-use super::extract::classifier::model::{EMBEDDED_BLOCKS, EMBEDDED_DUMP_BLOCKS};
-use super::extract::classifier::BlockModel;
+use super::extract::classifier::model::{EMBEDDED_BLOCKS, EMBEDDED_PORTAL_BLOCKS};
+use super::extract::classifier::{BlockModel, BlockModels};
 use super::extract::{self, Block, Metadata};
 use super::lexicon::Lexicons;
 use super::pos::{PosModel, PosTagger, EMBEDDED_POS};
@@ -171,10 +171,8 @@ pub struct Pipeline {
     tagger: Box<dyn EntityTagger>,
     /// Parts of speech of the words.
     pos: PosTagger,
-    /// Which blocks of an HTML page are its article (extraction).
-    blocks: BlockModel,
-    /// Which lines of a whole-page text dump are its article.
-    dump_blocks: BlockModel,
+    /// Which blocks of a page or lines of a dump are its article (extraction).
+    blocks: BlockModels,
 }
 
 impl Default for Pipeline {
@@ -191,9 +189,7 @@ impl Pipeline {
             segmenter,
             tagger,
             pos: PosTagger::embedded().expect("the embedded part-of-speech model loads (tested)"),
-            blocks: BlockModel::embedded().expect("the embedded block model loads (tested)"),
-            dump_blocks: BlockModel::embedded_for_dumps()
-                .expect("the embedded dump block model loads (tested)"),
+            blocks: BlockModels::embedded().expect("the embedded block models load (tested)"),
         }
     }
 
@@ -212,7 +208,7 @@ impl Pipeline {
             segmenter,
             entities,
             blocks,
-            dump_blocks,
+            portal_blocks,
             pos,
         } = files;
         let path_of = |f: &Option<(&std::path::Path, Vec<u8>)>, embedded: &str| {
@@ -241,10 +237,10 @@ impl Pipeline {
             })
         };
         let blk = block_model(&blocks, EMBEDDED_BLOCKS, "embedded extract.bin")?;
-        let dump_blk = block_model(
-            &dump_blocks,
-            EMBEDDED_DUMP_BLOCKS,
-            "embedded extract_dumps.bin",
+        let portal_blk = block_model(
+            &portal_blocks,
+            EMBEDDED_PORTAL_BLOCKS,
+            "embedded extract_portals.bin",
         )?;
         let pos_path = path_of(&pos, "embedded pos.bin");
         let pos_bytes = pos.as_ref().map_or(EMBEDDED_POS, |(_, b)| b);
@@ -256,8 +252,10 @@ impl Pipeline {
             segmenter: Box::new(PerceptronSegmenter::new(seg, lexicons)),
             tagger: Box::new(LearnedTagger::new(ner, lexicons)),
             pos: PosTagger::new(pos),
-            blocks: blk,
-            dump_blocks: dump_blk,
+            blocks: BlockModels {
+                plain: blk,
+                with_portals: portal_blk,
+            },
         })
     }
 
@@ -277,15 +275,15 @@ impl Pipeline {
         let entities = read_if_there(&ent_path)?;
         let blk_path = dir.join("extract.bin");
         let blocks = read_if_there(&blk_path)?;
-        let dump_blk_path = dir.join("extract_dumps.bin");
-        let dump_blocks = read_if_there(&dump_blk_path)?;
+        let portal_blk_path = dir.join("extract_portals.bin");
+        let portal_blocks = read_if_there(&portal_blk_path)?;
         let pos_path = dir.join("pos.bin");
         let pos = read_if_there(&pos_path)?;
         for (name, f) in [
             ("segmenter.bin", &segmenter),
             ("entities.bin", &entities),
             ("extract.bin", &blocks),
-            ("extract_dumps.bin", &dump_blocks),
+            ("extract_portals.bin", &portal_blocks),
             ("pos.bin", &pos),
         ] {
             if f.is_some() {
@@ -298,7 +296,7 @@ impl Pipeline {
                 segmenter: segmenter.map(|b| (seg_path.as_path(), b)),
                 entities: entities.map(|b| (ent_path.as_path(), b)),
                 blocks: blocks.map(|b| (blk_path.as_path(), b)),
-                dump_blocks: dump_blocks.map(|b| (dump_blk_path.as_path(), b)),
+                portal_blocks: portal_blocks.map(|b| (portal_blk_path.as_path(), b)),
                 pos: pos.map(|b| (pos_path.as_path(), b)),
             },
         )?;
@@ -360,9 +358,11 @@ impl Pipeline {
             let t = Instant::now();
             let x = match format {
                 Format::Html => extract::html::extract(&text, opts.include_removed, &self.blocks),
-                Format::Text => {
-                    extract::text_dump::extract(&text, opts.include_removed, &self.dump_blocks)
-                }
+                Format::Text => extract::text_dump::extract(
+                    &text,
+                    opts.include_removed,
+                    self.blocks.for_dumps(),
+                ),
             };
             timings.push((StageName::Extract, t.elapsed()));
             out.title = x.title;
@@ -601,7 +601,7 @@ struct ModelFiles<'a> {
     segmenter: Option<(&'a std::path::Path, Vec<u8>)>,
     entities: Option<(&'a std::path::Path, Vec<u8>)>,
     blocks: Option<(&'a std::path::Path, Vec<u8>)>,
-    dump_blocks: Option<(&'a std::path::Path, Vec<u8>)>,
+    portal_blocks: Option<(&'a std::path::Path, Vec<u8>)>,
     pos: Option<(&'a std::path::Path, Vec<u8>)>,
 }
 
@@ -763,12 +763,12 @@ mod tests {
         assert!(matches!(e, ModelLoadError::Pos { .. }), "{e}");
         assert!(e.to_string().contains("pos.bin"), "{e}");
         std::fs::remove_file(dir.join("pos.bin")).unwrap();
-        // The text dumps' block model is its own file, refused by its own name.
-        std::fs::write(dir.join("extract_dumps.bin"), b"VTXBLK01 truncated").unwrap();
+        // The second block model is its own file, refused by its own name.
+        std::fs::write(dir.join("extract_portals.bin"), b"VTXBLK01 truncated").unwrap();
         let e = Pipeline::from_dir(&dir).err().expect("refused");
         assert!(matches!(e, ModelLoadError::Blocks { .. }), "{e}");
-        assert!(e.to_string().contains("extract_dumps.bin"), "{e}");
-        std::fs::remove_file(dir.join("extract_dumps.bin")).unwrap();
+        assert!(e.to_string().contains("extract_portals.bin"), "{e}");
+        std::fs::remove_file(dir.join("extract_portals.bin")).unwrap();
         // A model file that is a folder cannot be read: an error, not "absent".
         std::fs::create_dir_all(dir.join("segmenter.bin")).unwrap();
         let e = Pipeline::from_dir(&dir).err().expect("refused");
@@ -777,14 +777,14 @@ mod tests {
     }
 
     #[test]
-    fn text_dumps_and_html_pages_each_go_through_their_own_block_model() {
-        let dir = std::env::temp_dir().join(format!("vitext-dump-model-{}", std::process::id()));
+    fn vietnamese_pages_and_dumps_go_through_the_portal_model_other_pages_not() {
+        let dir = std::env::temp_dir().join(format!("vitext-portal-model-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        // A dump model that knows nothing (every line even odds) keeps every line.
+        // A portal model that knows nothing (every block even odds) keeps every block.
         let blank = BlockModel::from_weights(8, std::array::from_fn(|_| vec![0.0; 256]));
-        std::fs::write(dir.join("extract_dumps.bin"), blank.to_bytes()).unwrap();
+        std::fs::write(dir.join("extract_portals.bin"), blank.to_bytes()).unwrap();
         let (p, read) = Pipeline::from_dir(&dir).expect("valid model dir");
-        assert_eq!(read, ["extract_dumps.bin"]);
+        assert_eq!(read, ["extract_portals.bin"]);
         let opts = Options {
             stages: Stages {
                 extract: Some(true),
@@ -792,25 +792,36 @@ mod tests {
             },
             ..Options::default()
         };
-        let article = "Mưa lớn kéo dài nhiều ngày khiến nhiều tuyến đường ở trung tâm thành phố ngập sâu, giao thông ùn tắc suốt buổi chiều.";
-        let dump = format!("Trang chủ\nThời sự\nThể thao\n\n{article}\n");
-        let a = p
-            .analyze(Content::Text(&dump), &opts, &Cancel::new())
-            .unwrap();
-        assert!(a.text.contains("Thể thao"), "{}", a.text);
-        let html = format!(
-            "<html><body><nav><a href=/>Trang chủ</a> <a href=/ts>Thời sự</a> <a href=/tt>Thể thao</a></nav><article><p>{article}</p></article></body></html>"
+        let run = |p: &Pipeline, c: Content<'_>| p.analyze(c, &opts, &Cancel::new()).unwrap();
+        let vi = "Mưa lớn kéo dài nhiều ngày khiến nhiều tuyến đường ở trung tâm thành phố ngập sâu, giao thông ùn tắc suốt buổi chiều. Lực lượng chức năng đã phải điều tiết giao thông tại nhiều nút giao trọng điểm.";
+        let en = "Heavy rain over several days flooded many streets in the city centre, and traffic was jammed all afternoon. Police had to direct traffic at several major junctions until late in the evening.";
+        let dump = format!("Trang chủ\nThời sự\nThể thao\n\n{vi}\n");
+        let page = |menu: [&str; 3], text: &str| {
+            format!(
+                "<html><body><nav><a href=/>{}</a> <a href=/a>{}</a> <a href=/b>{}</a></nav><article><p>{text}</p></article></body></html>",
+                menu[0], menu[1], menu[2]
+            )
+        };
+        let vi_page = page(["Trang chủ", "Thời sự", "Thể thao"], vi);
+        let en_page = page(["Home", "News", "Sport"], en);
+        assert!(run(&p, Content::Text(&dump)).text.contains("Thể thao"));
+        assert!(run(&p, Content::Html(&vi_page)).text.contains("Thể thao"));
+        let a = run(&p, Content::Html(&en_page));
+        assert!(
+            a.text.contains("traffic was jammed") && !a.text.contains("Sport"),
+            "{}",
+            a.text
         );
-        let a = p
-            .analyze(Content::Html(&html), &opts, &Cancel::new())
-            .unwrap();
-        assert!(a.text.contains("giao thông ùn tắc"), "{}", a.text);
-        assert!(!a.text.contains("Thể thao"), "{}", a.text);
-        // With the shipped dump model the menu goes.
-        let a = Pipeline::default()
-            .analyze(Content::Text(&dump), &opts, &Cancel::new())
-            .unwrap();
-        assert!(!a.text.contains("Thể thao"), "{}", a.text);
+        // The shipped models drop the menus everywhere.
+        let shipped = Pipeline::default();
+        for c in [Content::Text(&dump), Content::Html(&vi_page)] {
+            let a = run(&shipped, c);
+            assert!(
+                a.text.contains("giao thông ùn tắc") && !a.text.contains("Thể thao"),
+                "{}",
+                a.text
+            );
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

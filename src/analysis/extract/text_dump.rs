@@ -270,7 +270,11 @@ mod tests {
 
     /// Extraction with the embedded block model.
     fn extract(text: &str, include_removed: bool) -> Extracted {
-        super::extract(text, include_removed, BlockModel::for_dump_tests())
+        super::extract(
+            text,
+            include_removed,
+            crate::analysis::extract::classifier::BlockModels::for_tests().for_dumps(),
+        )
     }
 
     /// An old portal's layout table as inscriptis draws it: menu, article cell and related

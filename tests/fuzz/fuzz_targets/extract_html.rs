@@ -2,13 +2,13 @@
 //! was in the page (no invented characters beyond whitespace it joins with).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use vitext::analysis::extract::classifier::BlockModel;
+use vitext::analysis::extract::classifier::BlockModels;
 use vitext::analysis::extract::html;
 
-/// The embedded block model, loaded once.
-fn model() -> &'static BlockModel {
-    static MODEL: std::sync::OnceLock<BlockModel> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| BlockModel::embedded().expect("the embedded block model loads"))
+/// The embedded block models, loaded once.
+fn model() -> &'static BlockModels {
+    static MODEL: std::sync::OnceLock<BlockModels> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| BlockModels::embedded().expect("the embedded block models load"))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -14,10 +14,12 @@ fn fold(s: &str) -> String {
         .join(" ")
 }
 
-/// The embedded block model, loaded once.
+/// The embedded block model of dumps, loaded once.
 fn model() -> &'static BlockModel {
     static MODEL: std::sync::OnceLock<BlockModel> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| BlockModel::embedded().expect("the embedded block model loads"))
+    MODEL.get_or_init(|| {
+        BlockModel::embedded_with_portals().expect("the embedded block model of dumps loads")
+    })
 }
 
 fuzz_target!(|data: &[u8]| {

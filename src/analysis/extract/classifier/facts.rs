@@ -2,6 +2,7 @@
 //! the hashed features built from it, its neighbours and the page around it.
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::cues::CREDIT_OR_TIMESTAMP;
 use crate::analysis::features::{feature_hash, hash_str};
 
 /// One block of a page, as the classifier sees it.
@@ -235,6 +236,7 @@ enum T {
     ProseIndent,
     ProseIndentSpan,
     IndentStep,
+    CueAbove,
 }
 
 /// The tag of a dump's line.
@@ -453,6 +455,19 @@ pub fn block_features(ctx: &PageContext<'_>, i: usize, bits: u8, salt: u64, out:
             )
         };
         s.add(T::Neighbour, &[d as u64, nwb, nend, nlinks]);
+    }
+    // A dump line under "Tin liên quan", "Đọc thêm", "Xem thêm" (the dump has no markup to
+    // say where the list they open ends): the cues of the three lines above.
+    if b.tag == LINE {
+        for d in 1..=3 {
+            let Some(above) = i.checked_sub(d).map(|j| &ctx.blocks[j]) else {
+                break;
+            };
+            let cues = above.cues & !CREDIT_OR_TIMESTAMP;
+            for bit in (0..8).filter(|bit| cues & (1 << bit) != 0) {
+                s.add(T::CueAbove, &[bit, d as u64, wb.min(8)]);
+            }
+        }
     }
     let around = ctx.prose_in(i.saturating_sub(5), i + 6);
     s.add(T::WindowProse, &[u64::from(around.min(8)), wb.min(7)]);

@@ -7,4 +7,4 @@ pub mod facts;
 pub mod model;
 
 pub use facts::{BlockFacts, PageContext, Region};
-pub use model::{BlockModel, ModelError};
+pub use model::{BlockModel, BlockModels, ModelError};

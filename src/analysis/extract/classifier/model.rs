@@ -4,16 +4,57 @@ use super::facts::{block_features, title_features, verdict_features, BlockFacts,
 
 const MAGIC: &[u8; 8] = b"VTXBLK01";
 
-/// The shipped model of HTML pages, trained by `vitext train extract` (see models/README.md).
+/// The shipped model of HTML pages not in Vietnamese, trained by `vitext train extract` (see
+/// models/README.md).
 pub const EMBEDDED_BLOCKS: &[u8] =
     include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/extract.bin"));
 
-/// The shipped model of whole-page text dumps: the same recipe plus synthetic pages in older
-/// portals' layouts, which help dumps and cost HTML pages (docs/experiments.md).
-pub const EMBEDDED_DUMP_BLOCKS: &[u8] = include_bytes!(concat!(
+/// The shipped model of Vietnamese HTML pages and of text dumps: the same recipe plus synthetic
+/// pages in older Vietnamese portals' layouts, which help those and cost other pages
+/// (forums, listings and documentation in WCXB: docs/experiments.md).
+pub const EMBEDDED_PORTAL_BLOCKS: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/models/extract_dumps.bin"
+    "/models/extract_portals.bin"
 ));
+
+/// The two block models and which pages each reads.
+pub struct BlockModels {
+    /// HTML pages not in Vietnamese.
+    pub plain: BlockModel,
+    /// Vietnamese HTML pages and every text dump.
+    pub with_portals: BlockModel,
+}
+
+impl BlockModels {
+    /// The shipped pair.
+    pub fn embedded() -> Result<Self, ModelError> {
+        Ok(Self {
+            plain: BlockModel::embedded()?,
+            with_portals: BlockModel::embedded_with_portals()?,
+        })
+    }
+
+    /// The model for an HTML page.
+    pub fn for_html(&self, vietnamese: bool) -> &BlockModel {
+        if vietnamese {
+            &self.with_portals
+        } else {
+            &self.plain
+        }
+    }
+
+    /// The model for a text dump.
+    pub fn for_dumps(&self) -> &BlockModel {
+        &self.with_portals
+    }
+
+    /// The embedded pair, loaded once (for tests).
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> &'static BlockModels {
+        static MODELS: std::sync::OnceLock<BlockModels> = std::sync::OnceLock::new();
+        MODELS.get_or_init(|| BlockModels::embedded().expect("the embedded block models load"))
+    }
+}
 
 /// Salts of the three layers: the same template means a different weight in each.
 const SALTS: [u64; LAYERS] = [0x0b10_c001, 0x0b10_c002, 0x0b10_c003];
@@ -58,30 +99,14 @@ impl BlockModel {
         Self { bits, layers }
     }
 
-    /// The shipped model of HTML pages.
+    /// The shipped model of HTML pages not in Vietnamese.
     pub fn embedded() -> Result<Self, ModelError> {
         Self::from_bytes(EMBEDDED_BLOCKS)
     }
 
-    /// The shipped model of text dumps.
-    pub fn embedded_for_dumps() -> Result<Self, ModelError> {
-        Self::from_bytes(EMBEDDED_DUMP_BLOCKS)
-    }
-
-    /// The embedded model of HTML pages, loaded once (for tests).
-    #[cfg(test)]
-    pub(crate) fn for_tests() -> &'static BlockModel {
-        static MODEL: std::sync::OnceLock<BlockModel> = std::sync::OnceLock::new();
-        MODEL.get_or_init(|| BlockModel::embedded().expect("the embedded block model loads"))
-    }
-
-    /// The embedded model of text dumps, loaded once (for tests).
-    #[cfg(test)]
-    pub(crate) fn for_dump_tests() -> &'static BlockModel {
-        static MODEL: std::sync::OnceLock<BlockModel> = std::sync::OnceLock::new();
-        MODEL.get_or_init(|| {
-            BlockModel::embedded_for_dumps().expect("the embedded dump block model loads")
-        })
+    /// The shipped model of Vietnamese HTML pages and text dumps.
+    pub fn embedded_with_portals() -> Result<Self, ModelError> {
+        Self::from_bytes(EMBEDDED_PORTAL_BLOCKS)
     }
 
     /// Hash width of the weight tables.
@@ -248,12 +273,13 @@ mod tests {
 
     #[test]
     fn the_file_format_round_trips_and_refuses_other_files() {
-        for m in [BlockModel::for_tests(), BlockModel::for_dump_tests()] {
+        let models = BlockModels::for_tests();
+        for m in [&models.plain, &models.with_portals] {
             let bytes = m.to_bytes();
             let again = BlockModel::from_bytes(&bytes).expect("reads its own file");
             assert_eq!(again.to_bytes(), bytes);
         }
-        let bytes = BlockModel::for_tests().to_bytes();
+        let bytes = models.plain.to_bytes();
         assert!(matches!(
             BlockModel::from_bytes(b"VTXNER05 not this"),
             Err(ModelError::BadMagic)

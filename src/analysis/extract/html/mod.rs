@@ -19,7 +19,7 @@ use scraper::{Html, Node, Selector};
 
 use super::classifier::cues::CREDIT_OR_TIMESTAMP;
 use super::classifier::model::keep_threshold;
-use super::classifier::{BlockFacts, BlockModel};
+use super::classifier::{BlockFacts, BlockModels};
 use super::{dates, fold, is_spam, text_dump, word_share, BlockKind, Builder, Extracted, Metadata};
 use block_facts::*;
 use blocks::*;
@@ -41,9 +41,9 @@ fn ends_sentence(text: &str) -> bool {
 
 /// The article of an HTML page: title, main text, metadata and (with `include_removed`) the
 /// blocks removed with their reasons.
-pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extracted {
+pub fn extract(html: &str, include_removed: bool, models: &BlockModels) -> Extracted {
     if nesting_depth_exceeds(html, MAX_DEPTH) {
-        return text_dump::extract(&strip_tags(html), include_removed, model);
+        return text_dump::extract(&strip_tags(html), include_removed, models.for_dumps());
     }
     let doc = parse(html);
     let mut meta = read_metadata(&doc);
@@ -87,7 +87,10 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
     }
     let tail_from = tail_from(&page, &main);
     let (facts, in_caption) = block_facts_of(&page, &main, tail_from);
-    let probs = model.content(&facts, &title_key, None);
+    let vietnamese = written_in_vietnamese(&page, meta.declared_language.as_deref());
+    let probs = models
+        .for_html(vietnamese)
+        .content(&facts, &title_key, None);
     // Gold text leaves captions out (WCXB dev and ScrapingHub: 769 of 836 figcaptions of six
     // words or more), even where the pictures tell the story; gambling spam has no page to
     // learn from, and its cue list fires on none of 448,573 VietNews paragraphs; a whole-line
@@ -166,6 +169,26 @@ pub fn extract(html: &str, include_removed: bool, model: &BlockModel) -> Extract
 
 /// Enough text to tell Vietnamese by its letters.
 const LANGUAGE_SAMPLE_BYTES: usize = 2000;
+
+/// Whether a page is Vietnamese (declared so, or its blocks written in Vietnamese letters),
+/// before any block is chosen: Vietnamese pages go through the model trained with older
+/// Vietnamese portals' layouts.
+fn written_in_vietnamese(page: &Page<'_>, declared: Option<&str>) -> bool {
+    if let Some(l) = declared {
+        if l.eq_ignore_ascii_case("vi") || l.starts_with("vi-") {
+            return true;
+        }
+    }
+    let mut sample = String::with_capacity(LANGUAGE_SAMPLE_BYTES + 200);
+    for blk in &page.blocks {
+        if sample.len() >= LANGUAGE_SAMPLE_BYTES {
+            break;
+        }
+        sample.push(' ');
+        sample.push_str(&blk.text);
+    }
+    crate::analysis::language::written_in_vietnamese(&sample)
+}
 
 /// Whether the headline leads the text: on Vietnamese pages (declared so, or written in
 /// Vietnamese letters).

@@ -3,7 +3,7 @@ use super::*;
 
 /// Extraction with the embedded block model.
 fn extract(html: &str, include_removed: bool) -> Extracted {
-    super::extract(html, include_removed, BlockModel::for_tests())
+    super::extract(html, include_removed, BlockModels::for_tests())
 }
 
 #[test]
