@@ -135,15 +135,11 @@ pub fn extract(html: &str, include_removed: bool, models: &BlockModels) -> Extra
         };
         fates.push(fate);
     }
-    let kept: Vec<&TextBlock> = fates
-        .iter()
-        .filter_map(|f| f.as_ref().ok().copied())
-        .collect();
     // A Vietnamese page's text starts with its headline, as its dump does (the same article
     // as HTML or as a dump reads the same, and fingerprints the same). English benchmarks'
     // gold leaves the headline out (WCXB dev, three site folds: 0.891 with it, 0.896 without).
     // It goes just before the first kept block.
-    let mut headline = headline_leads(&title, &kept, meta.declared_language.as_deref());
+    let mut headline = vietnamese && !title.is_empty();
     for fate in fates {
         match fate {
             Ok(blk) => {
@@ -172,7 +168,7 @@ const LANGUAGE_SAMPLE_BYTES: usize = 2000;
 
 /// Whether a page is Vietnamese (declared so, or its blocks written in Vietnamese letters),
 /// before any block is chosen: Vietnamese pages go through the model trained with older
-/// Vietnamese portals' layouts.
+/// Vietnamese portals' layouts, and their text starts with the headline.
 fn written_in_vietnamese(page: &Page<'_>, declared: Option<&str>) -> bool {
     if let Some(l) = declared {
         if l.eq_ignore_ascii_case("vi") || l.starts_with("vi-") {
@@ -181,26 +177,6 @@ fn written_in_vietnamese(page: &Page<'_>, declared: Option<&str>) -> bool {
     }
     let mut sample = String::with_capacity(LANGUAGE_SAMPLE_BYTES + 200);
     for blk in &page.blocks {
-        if sample.len() >= LANGUAGE_SAMPLE_BYTES {
-            break;
-        }
-        sample.push(' ');
-        sample.push_str(&blk.text);
-    }
-    crate::analysis::language::written_in_vietnamese(&sample)
-}
-
-/// Whether the headline leads the text: on Vietnamese pages (declared so, or written in
-/// Vietnamese letters).
-fn headline_leads(title: &str, kept: &[&TextBlock], declared: Option<&str>) -> bool {
-    if title.is_empty() {
-        return false;
-    }
-    if declared.is_some_and(|l| l.eq_ignore_ascii_case("vi") || l.starts_with("vi-")) {
-        return true;
-    }
-    let mut sample = title.to_string();
-    for blk in kept {
         if sample.len() >= LANGUAGE_SAMPLE_BYTES {
             break;
         }
