@@ -17,8 +17,13 @@ pub const EOS: u64 = 0x5555_6666_7777_8888;
 
 /// 64-bit FNV-1a: stable across builds and platforms (the model files depend on it).
 pub fn hash_str(s: &str) -> u64 {
+    hash_bytes(s.bytes())
+}
+
+/// `hash_str` of bytes as they come (a string read through a mapping, without building it).
+pub fn hash_bytes(bytes: impl IntoIterator<Item = u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+    for b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }

@@ -3,7 +3,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::cues::CREDIT_OR_TIMESTAMP;
-use crate::analysis::features::{feature_hash, hash_str};
+use crate::analysis::features::{feature_hash, hash_bytes, hash_str};
 
 /// One block of a page, as the classifier sees it.
 #[derive(Debug, Clone, Default)]
@@ -321,15 +321,8 @@ fn word_key(w: &str, in_dump: bool) -> u64 {
     if !in_dump || !w.bytes().any(|b| b.is_ascii_digit()) {
         return hash_str(w);
     }
-    // hash_str over the bytes with every ASCII digit read as '0' (never part of a multibyte
-    // character in UTF-8).
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in w.bytes() {
-        let b = if b.is_ascii_digit() { b'0' } else { b };
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    // Every ASCII digit read as '0' (never part of a multibyte character in UTF-8).
+    hash_bytes(w.bytes().map(|b| if b.is_ascii_digit() { b'0' } else { b }))
 }
 
 /// Pushes hashed features into `out`, masked to the model's bits.
