@@ -413,6 +413,19 @@ fn analyze_files_tells_html_by_content_and_shows_what_it_removed() {
         "markup read as text: {text}"
     );
     assert!(text.contains("removed:"), "{text}");
+    // Extraction alone shows the main text (no sentences to show it by).
+    let out = Command::new(BIN)
+        .args(["analyze", "--stages", "extract"])
+        .arg(&page)
+        .output()
+        .expect("run");
+    let only = String::from_utf8_lossy(&out.stdout);
+    let body: Vec<&str> = only.lines().filter(|l| l.starts_with("  ")).collect();
+    assert!(out.status.success() && body.len() >= 2, "{only}");
+    assert!(
+        body.iter().all(|l| !l.contains('_')),
+        "words joined although nothing was segmented: {only}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -92,6 +92,12 @@ fn print_readable(
     if !m.source_credits.is_empty() {
         writeln!(out, "sources: {}", m.source_credits.join("; "))?;
     }
+    // Without the segment stage there are no sentences: the main text itself, line by line.
+    if a.sentences.is_empty() {
+        for line in a.text.lines().filter(|l| !l.trim().is_empty()) {
+            writeln!(out, "  {line}")?;
+        }
+    }
     for s in &a.sentences {
         let words: Vec<String> = s
             .words
