@@ -47,6 +47,9 @@ pub(crate) const WIDGET_CUES: &[&str] = &[
     "trang chủ",
 ];
 
+/// The bit of `cues_of` saying a block is a photo caption ("... (Ảnh: Reuters)").
+pub(crate) const CAPTION_CUE: u8 = 1;
+
 /// The bits of `cues_of` saying a block is a whole-line source credit or a timestamp line:
 /// never article text by the gold convention (bylines, credits and dates are metadata).
 pub(crate) const CREDIT_OR_TIMESTAMP: u8 = 1 << 1 | 1 << 2;

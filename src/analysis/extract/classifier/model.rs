@@ -166,8 +166,9 @@ impl BlockModel {
         features.iter().map(|&f| w[f as usize]).sum()
     }
 
-    /// The dump line most likely to be the page's headline, if any line can be.
-    pub fn title_line(&self, blocks: &[BlockFacts]) -> Option<usize> {
+    /// The dump line most likely to be the page's headline, if any line can be, and whether
+    /// the model takes it for one (its score is positive).
+    pub fn title_line(&self, blocks: &[BlockFacts]) -> Option<(usize, bool)> {
         let ctx = PageContext::new(blocks, "", None);
         let mut feats = Vec::with_capacity(32);
         let mut best: Option<(usize, f32)> = None;
@@ -179,7 +180,7 @@ impl BlockModel {
                 best = Some((i, s));
             }
         }
-        best.map(|(i, _)| i)
+        best.map(|(i, s)| (i, s >= 0.0))
     }
 
     /// The first layer's features of every block (flat, `ends[i]` closing block i's) and its
@@ -259,10 +260,13 @@ pub fn title_candidates(blocks: &[BlockFacts]) -> impl Iterator<Item = usize> + 
         .iter()
         .enumerate()
         // A date line or a source credit is never the headline ("Thứ Bảy, Ngày 24 tháng 12
-        // năm 2022" above it was taken for it on unseen sites).
-        .filter(|(_, b)| {
+        // năm 2022" above it was taken for it on unseen sites), nor is a photo's caption (a
+        // dump that opens with the lead photo: "... tại Kiev. (Nguồn: Telegram)").
+        // The line under "Tin liên quan" is a related story's headline.
+        .filter(|&(i, b)| {
             (TITLE_MIN_WORDS..=TITLE_MAX_WORDS).contains(&b.words)
-                && b.cues & super::cues::CREDIT_OR_TIMESTAMP == 0
+                && b.cues & (super::cues::CREDIT_OR_TIMESTAMP | super::cues::CAPTION_CUE) == 0
+                && (i == 0 || blocks[i - 1].cues & super::cues::RELATED_CUE == 0)
         })
         .map(|(i, _)| i)
 }
