@@ -174,7 +174,7 @@ pub fn extract(text: &str, include_removed: bool, model: &BlockModel) -> Extract
 
 /// The article of the dump's lines with the headline at `title_at`.
 fn article(
-    lines: &[std::borrow::Cow<'_, str>],
+    lines: &[Cow<'_, str>],
     facts: &[BlockFacts],
     title_at: Option<usize>,
     include_removed: bool,
