@@ -7,8 +7,8 @@
 #     without the sites of fold K (a site's fold is a hash of its host) scores their pages.
 # Training goes through models/tools/train_extract.sh (inscriptis dumps made once), twice per
 # split as for the shipped models: extract.bin for HTML pages not in Vietnamese, and
-# extract_portals.bin (with synthetic older-portal pages, VITEXT_PORTALS) for Vietnamese HTML
-# pages and text dumps.
+# extract_portals.bin (with synthetic older-portal pages, VITEXT_PORTALS, and pages in today's
+# CMS markup, VITEXT_MODERN) for Vietnamese HTML pages and text dumps.
 # usage: benches/extract_loso.sh [FOLDS]   (from the repository root; about 20 minutes)
 set -euo pipefail
 E=../shared/data/extract
@@ -22,7 +22,7 @@ trap 'rm -rf "$WORK" "$(dirname "$BIN")"' EXIT
 train() {
   local dir=$1; shift
   VITEXT_BIN="$BIN" models/tools/train_extract.sh "$@" --out "$dir/extract.bin" 2>/dev/null
-  VITEXT_BIN="$BIN" VITEXT_PORTALS=${VITEXT_PORTALS:-300} models/tools/train_extract.sh "$@" --out "$dir/extract_portals.bin" 2>/dev/null
+  VITEXT_BIN="$BIN" VITEXT_PORTALS=${VITEXT_PORTALS:-300} VITEXT_MODERN=${VITEXT_MODERN:-40} models/tools/train_extract.sh "$@" --out "$dir/extract_portals.bin" 2>/dev/null
 }
 score() { python3 ../shared/eval/score.py extract --gold "$1" --cmd "$BIN analyze --jsonl --stages extract --model-dir $2" | grep '^extract'; }
 echo "== leave one site out (Vietnamese dev pages)"

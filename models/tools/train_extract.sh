@@ -5,8 +5,10 @@
 # the seeds and 2,000 synthetic dumps (VietNews articles in the Vietnamese dumps' boilerplate).
 # VITEXT_PORTALS=N adds N synthetic pages in older portals' layouts and their dumps
 # (models/tools/synth_portals.py; 30 sites): the recipe of models/extract_portals.bin, the model
-# of Vietnamese HTML pages and of text dumps (N=300); models/extract.bin, the model of other
-# HTML pages, is trained without them.
+# of Vietnamese HTML pages and of text dumps (N=300, with VITEXT_MODERN=40); models/extract.bin,
+# the model of other HTML pages, is trained without them.
+# VITEXT_MODERN=N adds N pages per template in the markup of today's Vietnamese news sites and
+# their dumps (models/tools/synth_modern.py; 7 templates; SYNTH_TEMPLATES picks some).
 # VITEXT_SYNTHETIC sets the number of synthetic dumps (2000). Extra arguments go to `vitext train extract` (--exclude-site S, --exclude-fold K/N, --out F).
 # usage: models/tools/train_extract.sh [ARGS...]   (from the repository root)
 set -euo pipefail
@@ -28,6 +30,18 @@ if [ "${VITEXT_PORTALS:-0}" -gt 0 ]; then
     python3 models/tools/render_dumps.py "$PORTALS/html" "$PORTALS/dumps"
   fi
   PORTAL_ARGS=(--pages "$PORTALS/html" --pages "$PORTALS/dumps" --titled "$PORTALS/html" --titled "$PORTALS/dumps")
+fi
+# Today's Vietnamese news sites' layouts (figure captions, inline related boxes, teaser cards),
+# made once: VITEXT_MODERN=N pages per template (models/tools/synth_modern.py).
+if [ "${VITEXT_MODERN:-0}" -gt 0 ]; then
+  TEMPLATES=${SYNTH_TEMPLATES:-vne,soha,soha-div,zing,24h,vnn,laodong}
+  MODERN=${VITEXT_MODERN_DIR:-/tmp/vitext-modern-$VITEXT_MODERN-${TEMPLATES//,/-}}
+  if [ ! -d "$MODERN/dumps" ]; then
+    python3 -c 'import inscriptis' 2>/dev/null || pip install --quiet inscriptis==2.7.6
+    SYNTH_TEMPLATES=$TEMPLATES python3 models/tools/synth_modern.py ../shared/data/unlabelled/vietnews/train-01.jsonl.xz "$MODERN/html" "$VITEXT_MODERN" 21
+    python3 models/tools/render_dumps.py "$MODERN/html" "$MODERN/dumps"
+  fi
+  PORTAL_ARGS+=(--pages "$MODERN/html" --pages "$MODERN/dumps" --titled "$MODERN/html" --titled "$MODERN/dumps")
 fi
 # VITEXT_BIN: a vitext binary to use instead of building this checkout.
 BIN=${VITEXT_BIN:-}

@@ -406,3 +406,32 @@ fn a_cell_of_links_laid_out_with_br_is_read_line_by_line() {
     let linked = page.blocks.iter().find(|b| b.text == "Tin ba").unwrap();
     assert_eq!(linked.link_chars, linked.chars);
 }
+
+/// Today's CMS markup (tests/fixtures/modern_cms.html): the caption in a div, the inline
+/// "Đọc thêm" box, the "Xem thêm:" line, the byline and the teaser cards are not the article.
+#[test]
+fn a_modern_cms_page_gives_the_article_without_inline_boxes() {
+    let x = extract(
+        include_str!("../../../../tests/fixtures/modern_cms.html"),
+        false,
+    );
+    assert_eq!(x.title, "Cầu mới nối hai bờ sông Hồng sắp thông xe");
+    let lines: Vec<&str> = x
+        .text
+        .lines()
+        .map(|l| l.split(',').next().unwrap_or(l))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Cầu mới nối hai bờ sông Hồng sắp thông xe",
+            "Sau hai năm thi công",
+            "Theo ban quản lý dự án",
+            "Cây cầu có bốn làn xe cơ giới và hai làn xe thô sơ",
+            "Người dân xã bên kia sông cho biết mỗi ngày họ phải mất gần một giờ để chờ phà",
+            "Chính quyền địa phương dự kiến tổ chức lễ thông xe vào sáng ngày 28",
+        ],
+        "{}",
+        x.text
+    );
+}
