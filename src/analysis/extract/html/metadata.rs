@@ -157,14 +157,36 @@ pub(super) fn page_title(
     };
     // Then the page's own line for the declared title, before an <h1> that only sits in the
     // content (a logo's <h1> inside a page-wide content wrapper).
+    // A long-form page's <h1> may hold only the headline as an image: the heading the reader
+    // sees in the content, saying what the declared title says, is the headline.
+    let content_heading = || {
+        if !image_only_h1(doc) {
+            return None;
+        }
+        page.blocks
+            .iter()
+            .filter(|b| b.dropped.is_none() && matches!(b.tag, "h2" | "h3" | "h4") && in_main(b))
+            .find(|b| agrees(&b) && b.text.split_whitespace().count() >= 4)
+            .map(|b| b.text.clone())
+    };
     h1s.iter()
         .find(agrees)
         .map(|b| b.text.clone())
+        .or_else(content_heading)
         .or_else(|| raw.as_deref().and_then(|r| block_heading_of(page, r)))
         .or_else(|| h1s.iter().find(|b| in_main(b)).map(|b| b.text.clone()))
         .or(declared)
         .or_else(|| h1s.first().map(|b| b.text.clone()))
         .unwrap_or_default()
+}
+
+/// An <h1> that shows an image and no text (a long-form page's drawn headline).
+fn image_only_h1(doc: &Html) -> bool {
+    let (Ok(h1), Ok(img)) = (Selector::parse("h1"), Selector::parse("img")) else {
+        return false;
+    };
+    doc.select(&h1)
+        .any(|h| h.text().all(|t| t.trim().is_empty()) && h.select(&img).next().is_some())
 }
 
 /// The page's own line for a declared title that carries more than the headline ("Headline -

@@ -435,3 +435,37 @@ fn a_modern_cms_page_gives_the_article_without_inline_boxes() {
         x.text
     );
 }
+
+/// A long-form page draws its headline as an image in the <h1>; the heading the reader sees in
+/// the content is the title, not the og:title's wording.
+#[test]
+fn a_drawn_headline_gives_way_to_the_heading_in_the_content() {
+    let body = para(
+        "Bài viết dài kể lại hành trình của những người thợ xây cầu trên sông lớn",
+        4,
+    );
+    let page = |h1: &str| {
+        format!(
+            r#"<html lang="vi"><head><meta property="og:title" content="Những người thợ xây cầu trên sông lớn suốt mười năm"></head>
+            <body><h1 class="logo">Báo Mẫu</h1><article><h1>{h1}</h1>
+            <h4>NHỮNG NGƯỜI THỢ XÂY CẦU TRÊN SÔNG LỚN SUỐT MƯỜI NĂM QUA</h4>{body}</article></body></html>"#
+        )
+    };
+    let drawn = extract(
+        &page(r#"<img src="t.png" alt="Những người thợ xây cầu">"#),
+        false,
+    );
+    assert_eq!(
+        drawn.title,
+        "NHỮNG NGƯỜI THỢ XÂY CẦU TRÊN SÔNG LỚN SUỐT MƯỜI NĂM QUA"
+    );
+    assert_eq!(
+        drawn.text.matches("NHỮNG NGƯỜI THỢ").count(),
+        1,
+        "{}",
+        drawn.text
+    );
+    // A written <h1> stays the headline.
+    let written = extract(&page("Những người thợ xây cầu trên sông lớn"), false);
+    assert_eq!(written.title, "Những người thợ xây cầu trên sông lớn");
+}
