@@ -10,10 +10,10 @@ import json
 import os
 import random
 import sys
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from synth_portals import clean, SECTIONS, NAMES, PAPERS, WEEKDAYS  # noqa: E402
-import lzma  # noqa: E402
+from synth_portals import records, SECTIONS, NAMES, PAPERS, WEEKDAYS  # noqa: E402
 import re  # noqa: E402
 
 
@@ -29,24 +29,19 @@ def is_caption(p):
 def read_articles(path, skip, n):
     """Articles as (paragraph, captions after it) lists; captions are never gold."""
     out = []
-    with lzma.open(path, "rt", encoding="utf-8") as f:
-        for k, line in enumerate(f):
-            if k < skip:
-                continue
-            a = json.loads(line)
-            title, lead = clean(a["title"]), clean(a["summary"])
-            body, caps = [], []
-            for p in (clean(p) for p in a["body"].split("\n") if p.strip()):
-                if is_caption(p):
-                    (body[-1][1] if body else caps).append(p)
-                else:
-                    body.append((p, []))
-            if title and lead and 2 <= len(body) <= 40:
-                if caps:
-                    body[0][1].extend(caps)
-                out.append({"title": title, "lead": lead, "body": body})
-            if len(out) >= n:
-                break
+    for title, lead, paragraphs in records(path, skip):
+        body, caps = [], []
+        for p in paragraphs:
+            if is_caption(p):
+                (body[-1][1] if body else caps).append(p)
+            else:
+                body.append((p, []))
+        if title and lead and 2 <= len(body) <= 40:
+            if caps:
+                body[0][1].extend(caps)
+            out.append({"title": title, "lead": lead, "body": body})
+        if len(out) >= n:
+            break
     return out
 
 
@@ -68,7 +63,7 @@ def when(rng):
 
 def a(t, cls=""):
     c = f' class="{cls}"' if cls else ""
-    return f'<a href="/tin/{abs(hash(t)) % 999999}.html"{c} title="{E(t)}">{E(t)}</a>'
+    return f'<a href="/tin/{zlib.crc32(t.encode()) % 999999}.html"{c} title="{E(t)}">{E(t)}</a>'
 
 
 def nav(rng):

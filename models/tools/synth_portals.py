@@ -32,19 +32,23 @@ def clean(t):
     return re.sub(r"\s+", " ", t).strip()
 
 
-def read_articles(path, skip, n):
-    out = []
+def records(path, skip):
+    """(title, lead, body paragraphs) of the VietNews file's articles after the first SKIP."""
     with lzma.open(path, "rt", encoding="utf-8") as f:
         for k, line in enumerate(f):
-            if k < skip:
-                continue
-            a = json.loads(line)
-            body = [clean(p) for p in a["body"].split("\n") if p.strip()]
-            title, lead = clean(a["title"]), clean(a["summary"])
-            if title and lead and 2 <= len(body) <= 40:
-                out.append({"title": title, "lead": lead, "body": body})
-            if len(out) >= n:
-                break
+            if k >= skip:
+                a = json.loads(line)
+                body = [clean(p) for p in a["body"].split("\n") if p.strip()]
+                yield clean(a["title"]), clean(a["summary"]), body
+
+
+def read_articles(path, skip, n):
+    out = []
+    for title, lead, body in records(path, skip):
+        if title and lead and 2 <= len(body) <= 40:
+            out.append({"title": title, "lead": lead, "body": body})
+        if len(out) >= n:
+            break
     return out
 
 
