@@ -142,12 +142,26 @@ def story(rng, tpl, art, others):
     rel_style = rng.choice(["soha", "one", "xemthem"]) if tpl.startswith("soha") else rng.choice(["xemthem", "list", "none"])
     paras = []
     pcls = " class='Normal'" if tpl == "vne" else ""
+    # Photos whose caption is a paragraph of the body (a <p> under a bare <figure>, as in
+    # photo stories): the dev gold follows the markup and keeps those, as it drops captions
+    # in caption markup.
+    plain_caps = PLAIN_CAPTIONS > 0 and rng.random() < PLAIN_CAPTIONS
+    gold = []
+
+    def photo(cap):
+        if plain_caps:
+            paras.append(f"<figure class='image'><img></figure><p{pcls}>{E(cap)}</p>")
+            gold.append(cap)
+        else:
+            paras.append(figure(rng, cap, fig_style))
+
     for k, (p, caps) in enumerate(body):
         if k > 0 and not has_caps and rng.random() < 0.2:
-            paras.append(figure(rng, any_caption(rng, others), fig_style))
+            photo(any_caption(rng, others))
         paras.append(f"<p{pcls}>{E(p)}</p>")
+        gold.append(p)
         for c in caps:
-            paras.append(figure(rng, c, fig_style))
+            photo(c)
         if 0 < k < len(body) - 1 and rel_style != "none" and rng.random() < 0.12:
             paras.append(inline_related(rng, others, rel_style))
     name = rng.choice(NAMES)
@@ -199,7 +213,7 @@ def story(rng, tpl, art, others):
         main = (f"<div class='article'>{crumb}<h1 class='title'>{E(art['title'])}</h1><div class='time'>{when(rng)}</div>"
                 f"<div class='chappeau'><p>{E(lead)}</p></div><div class='art-body'>{''.join(paras)}</div>{byline}{share}</div>"
                 f"{related}{side(rng, others)}")
-    return main
+    return main, gold, plain_caps
 
 
 # Share of pages that load the next story under the first (infinite scroll: seed 002 of
@@ -207,17 +221,20 @@ def story(rng, tpl, art, others):
 # model learnt to drop prose after related cards, and dumps of unseen sites lost 0.4-4.7
 # points (docs/experiments.md).
 NEXT = float(os.environ.get("SYNTH_NEXT", "0"))
+# Share of stories with photos whose captions are body paragraphs (SYNTH_PLAIN_CAPTIONS).
+PLAIN_CAPTIONS = float(os.environ.get("SYNTH_PLAIN_CAPTIONS", "0.15"))
 
 
 def page(rng, tpl, art, others):
-    main = story(rng, tpl, art, others)
+    main, gold, plain = story(rng, tpl, art, others)
     if NEXT > 0 and rng.random() < NEXT:
         nxt = rng.choice([o for o in others if o["title"] != art["title"]])
-        main += f"<div class='next-story'>{story(rng, tpl, nxt, others)}</div>"
+        main += f"<div class='next-story'>{story(rng, tpl, nxt, others)[0]}</div>"
     paper = rng.choice(PAPERS)
     title = f"{E(art['title'])} - {E(paper)}" if rng.random() < 0.6 else E(art["title"])
     return (f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{title}</title>"
-            f"<meta property='og:title' content='{E(art['title'])}'></head><body>{nav(rng)}<main class='container'>{main}</main>{footer(rng)}</body></html>")
+            f"<meta property='og:title' content='{E(art['title'])}'></head><body>{nav(rng)}<main class='container'>{main}</main>{footer(rng)}</body></html>",
+            gold, plain)
 
 
 def main():
@@ -233,11 +250,12 @@ def main():
             k += 1
             if tpl == "dantri" and rng.random() < 0.7:
                 art["lead"] = "(Dân trí) - " + art["lead"]
+            html_page, body, plain = page(rng, tpl, art, rng.sample(arts, 40))
             stem = os.path.join(out, f"{tpl}-{p:03d}")
             with open(stem + ".html", "w", encoding="utf-8") as f:
-                f.write(page(rng, tpl, art, rng.sample(arts, 40)))
+                f.write(html_page)
             with open(stem + ".gold.txt", "w", encoding="utf-8") as f:
-                f.write("\n".join([art["title"], art["lead"]] + [p for p, _ in art["body"]]) + "\n")
+                f.write("\n".join([art["title"], art["lead"]] + body) + "\n")
             with open(stem + ".meta.json", "w", encoding="utf-8") as f:
                 json.dump({"url": f"http://{tpl}.example/tin/{p}.html", "title": art["title"]}, f, ensure_ascii=False)
     print(f"{k} pages in {out}", file=sys.stderr)
