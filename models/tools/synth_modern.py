@@ -1,7 +1,16 @@
 #!/usr/bin/env python3
-"""Probe pages in the layouts of today's Vietnamese news sites (made-up markup in the style of
-their CMSs: figure/figcaption photos, Sohatech-style inline related boxes, "Xem thêm" lines,
-right-aligned bylines, credits, tags, side boxes), VietNews articles inside, exact gold.
+"""Synthetic news pages in the markup of today's Vietnamese news CMSs, with exact gold.
+
+Made-up templates in the style of those CMSs (VnExpress-like `fck_detail` pages, Sohatech-style
+`PhotoCMS_Caption` photos and `RelatedNewsBox` inline boxes, caption tables, `img_chu_thich`
+paragraphs, ...): headline, date, lead, body with photos and inline "Đọc thêm" boxes or "Xem
+thêm:" lines, byline, tags, share links, teaser cards under "Tin liên quan", a side box. Each page
+holds a VietNews article and its own photo captions (VietNews keeps them inline in the body),
+drawn in caption markup (not gold) or, for some stories, as a <p> under a bare <figure> (gold:
+the dev gold follows the markup). Headlines and leads of other articles fill the boxes. The
+output is derived from VietNews (research data): it stays outside the repository. Training pages
+come from train-01 (models/tools/train_extract.sh, VITEXT_MODERN), probe pages from test-00
+(benches/extract_modern_probe.sh).
 
 usage: synth_modern.py VIETNEWS.jsonl.xz OUT_DIR PAGES_PER_TEMPLATE SEED [SKIP]
 """
@@ -9,12 +18,14 @@ import html
 import json
 import os
 import random
+import re
 import sys
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from synth_portals import records, SECTIONS, NAMES, PAPERS, WEEKDAYS  # noqa: E402
-import re  # noqa: E402
+
+E = html.escape
 
 
 def is_caption(p):
@@ -27,7 +38,7 @@ def is_caption(p):
 
 
 def read_articles(path, skip, n):
-    """Articles as (paragraph, captions after it) lists; captions are never gold."""
+    """Articles with their body as (paragraph, photo captions after it) pairs."""
     out = []
     for title, lead, paragraphs in records(path, skip):
         body, caps = [], []
@@ -52,8 +63,6 @@ def any_caption(rng, others):
         if caps:
             return rng.choice(caps)
     return rng.choice(rng.choice(others)["body"])[0][:120]
-
-E = html.escape
 
 
 def when(rng):
@@ -98,18 +107,18 @@ def figure(rng, cap, style):
     # Captions with their credit, or without it (then only the markup and the place tell).
     if rng.random() < 0.4:
         cap = re.sub(r"\s*[-.(]?\s*[Ảả]nh\s*:[^)]*\)?\.?$", "", cap) or cap
-    cap, cred = E(cap), ""
+    cap = E(cap)
     if style == "vne":
-        return f"<figure class='tplCaption'><div class='fig-picture'><picture><img alt=''></picture></div><figcaption><p class='Image'>{cap}{cred}</p></figcaption></figure>"
+        return f"<figure class='tplCaption'><div class='fig-picture'><picture><img alt=''></picture></div><figcaption><p class='Image'>{cap}</p></figcaption></figure>"
     if style == "soha":
-        return f"<figure class='VCSortableInPreviewMode' type='Photo'><div><a href='#'><img></a></div><figcaption class='PhotoCMS_Caption'><p>{cap}{cred}</p></figcaption></figure>"
+        return f"<figure class='VCSortableInPreviewMode' type='Photo'><div><a href='#'><img></a></div><figcaption class='PhotoCMS_Caption'><p>{cap}</p></figcaption></figure>"
     if style == "soha-div":
-        return f"<div class='VCSortableInPreviewMode' type='Photo'><div><img></div><div class='PhotoCMS_Caption'><p>{cap}{cred}</p></div></div>"
+        return f"<div class='VCSortableInPreviewMode' type='Photo'><div><img></div><div class='PhotoCMS_Caption'><p>{cap}</p></div></div>"
     if style == "zing":
-        return f"<table class='picture' align='center'><tbody><tr><td class='pic'><img></td></tr><tr><td class='pCaption caption'><p>{cap}{cred}</p></td></tr></tbody></table>"
+        return f"<table class='picture' align='center'><tbody><tr><td class='pic'><img></td></tr><tr><td class='pCaption caption'><p>{cap}</p></td></tr></tbody></table>"
     if style == "24h":
-        return f"<p align='center'><img class='news-image'></p><p class='img_chu_thich_0407'>{cap}{cred}</p>"
-    return f"<figure class='image align-center'><img><figcaption><p>{cap}{cred}</p></figcaption></figure>"
+        return f"<p align='center'><img class='news-image'></p><p class='img_chu_thich_0407'>{cap}</p>"
+    return f"<figure class='image align-center'><img><figcaption><p>{cap}</p></figcaption></figure>"
 
 
 def inline_related(rng, others, style):
