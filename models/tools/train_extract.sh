@@ -43,6 +43,16 @@ if [ "${VITEXT_MODERN:-0}" -gt 0 ]; then
   fi
   PORTAL_ARGS+=(--pages "$MODERN/html" --pages "$MODERN/dumps" --titled "$MODERN/html" --titled "$MODERN/dumps")
 fi
+# VITEXT_FLAT=1 adds crawler-style flat copies (models/tools/flatten_dumps.py) of the synthetic
+# portal and CMS dumps: crawlers deliver dumps without indentation (../shared/seeds). Not in the
+# shipped recipe: flat dumps of unseen sites gain, but "Xem thêm:" lines and teaser cards in
+# indented dumps were kept in every seed tried (docs/experiments.md, session 21).
+if [ "${VITEXT_FLAT:-0}" = 1 ]; then
+  for d in ${PORTALS:+"$PORTALS/dumps"} ${MODERN:+"$MODERN/dumps"}; do
+    [ -d "$d-flat" ] || python3 models/tools/flatten_dumps.py "$d" "$d-flat"
+    PORTAL_ARGS+=(--pages "$d-flat" --titled "$d-flat")
+  done
+fi
 # VITEXT_BIN: a vitext binary to use instead of building this checkout.
 BIN=${VITEXT_BIN:-}
 if [ -z "$BIN" ]; then
