@@ -155,8 +155,6 @@ pub(super) fn page_title(
         Some(d) => word_share(&fold(&b.text), &fold(d)) >= 0.5,
         None => true,
     };
-    // Then the page's own line for the declared title, before an <h1> that only sits in the
-    // content (a logo's <h1> inside a page-wide content wrapper).
     // A long-form page's <h1> may hold only the headline as an image: the heading the reader
     // sees in the content, saying what the declared title says, is the headline.
     let content_heading = || {
@@ -169,6 +167,8 @@ pub(super) fn page_title(
             .find(|b| agrees(&b) && b.text.split_whitespace().count() >= 4)
             .map(|b| b.text.clone())
     };
+    // Then the page's own line for the declared title, before an <h1> that only sits in the
+    // content (a logo's <h1> inside a page-wide content wrapper).
     h1s.iter()
         .find(agrees)
         .map(|b| b.text.clone())
